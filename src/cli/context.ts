@@ -1,0 +1,36 @@
+// What every command needs: where the data lives, the store, and how to print.
+import fs from 'node:fs';
+import { openSqliteStore } from '../store/sqlite.js';
+import type { EventStore } from '../store/port.js';
+import { dataPaths, type DataPaths } from '../shell/paths.js';
+import { CliError } from './errors.js';
+
+export interface CliContext {
+  paths: DataPaths;
+  out: (text: string) => void;
+  json: (value: unknown) => void;
+  withStore<T>(fn: (store: EventStore) => T): T;
+}
+
+export function defaultContext(env: NodeJS.ProcessEnv = process.env): CliContext {
+  const paths = dataPaths(env);
+  return {
+    paths,
+    out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
+    json: (value) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`),
+    withStore(fn) {
+      let store: EventStore;
+      try {
+        fs.mkdirSync(paths.home, { recursive: true, mode: 0o700 });
+        store = openSqliteStore({ file: paths.db });
+      } catch (e) {
+        throw new CliError(`cannot open the database at ${paths.db}: ${(e as Error).message}`, 1, 'run `agentops-meta doctor`, or set AGENTOPS_META_HOME to a writable folder');
+      }
+      try {
+        return fn(store);
+      } finally {
+        store.close();
+      }
+    },
+  };
+}

@@ -1,0 +1,31 @@
+// The agentops-meta command line: parse arguments, run one command, turn errors into a clear
+// message and an exit code. Exit codes: 0 success, 1 failure, 2 bad arguments.
+import { Command, CommanderError } from 'commander';
+import { registerCaptureCommands } from './capture-commands.js';
+import { defaultContext } from './context.js';
+import { CliError, EXIT } from './errors.js';
+
+export async function main(argv: string[]): Promise<number> {
+  const ctx = defaultContext();
+  const program = new Command('agentops-meta')
+    .description('Learns which Claude Code patterns go with green tests, and tells new sessions about them.')
+    .version('0.1.0')
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText('after', '\nExit codes: 0 success, 1 failure, 2 bad arguments.\nData folder: $AGENTOPS_META_HOME, default ~/.agentops-meta.');
+  registerCaptureCommands(program, ctx);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return EXIT.ok;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (e instanceof CliError) {
+      process.stderr.write(`agentops-meta: ${e.message}\n${e.hint ? `  hint: ${e.hint}\n` : ''}`);
+      return e.exitCode;
+    }
+    process.stderr.write(`agentops-meta: unexpected error: ${(e as Error).stack ?? String(e)}\n`);
+    return EXIT.failure;
+  }
+}

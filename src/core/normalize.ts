@@ -1,0 +1,123 @@
+// One hook payload in, one EventRecord (or a quarantine reason) out. Pure: the caller passes
+// in how to find a project root, since that needs the file system.
+import { commandActor, subagentActor, toolActor } from './actor.js';
+import { classifyBash } from './bash-kind.js';
+import { redactDeep, redactText } from './redact.js';
+import { validatePayload, type ToolPayload } from './schemas.js';
+import { parseTestRun } from './test-output.js';
+import type { Actor, BashKind, EventRecord, Outcome, TestRun } from './types.js';
+
+export interface NormalizeInput {
+  id: string;
+  ts_ms: number;
+  source: 'hook' | 'backfill';
+  /** the parsed JSON payload */
+  value: unknown;
+}
+
+export interface NormalizeContext {
+  /** git root of a working directory, or null; memoised by the caller */
+  projectOf: (cwd: string) => string | null;
+  /** longest string kept in a stored payload */
+  maxFieldChars: number;
+}
+
+export type NormalizeResult = { ok: true; record: EventRecord } | { ok: false; reason: string };
+
+export function normalize(input: NormalizeInput, ctx: NormalizeContext): NormalizeResult {
+  const valid = validatePayload(input.value);
+  if (!valid.ok) return valid;
+  const v = valid.value;
+  const p = v.payload;
+
+  let actor: Actor | null = null;
+  let outcome: Outcome | null = null;
+  let bashKind: BashKind | null = null;
+  let test: TestRun | null = null;
+  let toolName: string | null = null;
+  let toolUseId: string | null = null;
+  let duration: number | null = null;
+
+  if (v.kind === 'tool') {
+    const t = v.payload;
+    toolName = t.tool_name;
+    toolUseId = t.tool_use_id ?? null;
+    duration = t.duration_ms ?? null;
+    actor = toolActor(t.tool_name, t.tool_input, t.mcp_server?.name ?? null);
+    outcome = toolOutcome(t);
+    if (t.tool_name === 'Bash') {
+      const command = commandOf(t.tool_input);
+      if (command !== null) {
+        bashKind = classifyBash(command);
+        // Parse test output before redaction and truncation: the summary sits at the end.
+        if (t.hook_event_name === 'PostToolUse' || t.hook_event_name === 'PostToolUseFailure') {
+          test = parseTestRun(command, bashOutput(t), t.hook_event_name === 'PostToolUseFailure');
+        }
+      }
+    }
+  } else if (v.kind === 'expansion') {
+    if (v.payload.command_name) actor = commandActor(v.payload.command_name);
+  } else if ((p.hook_event_name === 'SubagentStart' || p.hook_event_name === 'SubagentStop') && p.agent_type) {
+    actor = subagentActor(p.agent_type);
+  }
+
+  const cwd = p.cwd ?? null;
+  const record: EventRecord = {
+    id: input.id,
+    session_id: p.session_id,
+    event: p.hook_event_name,
+    ts: new Date(input.ts_ms).toISOString(),
+    ts_ms: input.ts_ms,
+    tool_name: toolName,
+    tool_use_id: toolUseId,
+    actor,
+    outcome,
+    duration_ms: duration,
+    agent_id: p.agent_id ?? null,
+    agent_type: p.agent_type ?? null,
+    prompt_id: p.prompt_id ?? null,
+    cwd: cwd === null ? null : redactText(cwd),
+    project: cwd === null ? null : redactText(ctx.projectOf(cwd) ?? cwd),
+    bash_kind: bashKind,
+    test,
+    source: input.source,
+    payload: JSON.stringify(redactDeep(input.value, { maxFieldChars: ctx.maxFieldChars })),
+  };
+  return { ok: true, record };
+}
+
+function toolOutcome(t: ToolPayload): Outcome | null {
+  switch (t.hook_event_name) {
+    case 'PostToolUse':
+      return isInterrupted(t.tool_response) ? 'interrupted' : 'ok';
+    case 'PostToolUseFailure':
+      return t.is_interrupt === true ? 'interrupted' : 'error';
+    case 'PermissionDenied':
+      return 'denied';
+    default:
+      return null; // PreToolUse, PermissionRequest: known once paired with what followed
+  }
+}
+
+function isInterrupted(response: unknown): boolean {
+  return response !== null && typeof response === 'object' && (response as Record<string, unknown>).interrupted === true;
+}
+
+function commandOf(input: unknown): string | null {
+  if (input === null || typeof input !== 'object') return null;
+  const c = (input as Record<string, unknown>).command;
+  return typeof c === 'string' ? c : null;
+}
+
+/** What a Bash call printed: stdout and stderr on success, the `error` text ("Exit code N\n…") on failure. */
+function bashOutput(t: ToolPayload): string {
+  if (t.hook_event_name === 'PostToolUseFailure') return typeof t.error === 'string' ? t.error : '';
+  const r = t.tool_response;
+  if (typeof r === 'string') return r;
+  if (r === null || typeof r !== 'object') return '';
+  const o = r as Record<string, unknown>;
+  const out = typeof o.stdout === 'string' ? o.stdout : '';
+  const err = typeof o.stderr === 'string' ? o.stderr : '';
+  return err ? `${out}\n${err}` : out;
+}
+

@@ -1,0 +1,62 @@
+// The store port: what the rest of the program may ask of storage. Two adapters implement it
+// (SQLite for real use, memory for tests and dry runs); test/store-contract.test.ts runs one
+// contract suite against both.
+import type { EventRecord, QuarantineRecord, TestRun } from '../core/types.js';
+
+export interface InsertResult {
+  inserted: number;
+  /** already stored (same id, or a backfilled call whose tool_use_id the hooks already captured) */
+  duplicates: number;
+  quarantined: number;
+}
+
+export interface EventQuery {
+  session_id?: string;
+  since_ms?: number;
+  /** newest N when set (still returned oldest first) */
+  limit?: number;
+}
+
+export interface SessionSummary {
+  session_id: string;
+  project: string | null;
+  first_ms: number;
+  last_ms: number;
+  events: number;
+  tool_calls: number;
+  errors: number;
+  test_runs: number;
+  tests_passed: number;
+  /** did the last test run of the session pass? null when it ran none */
+  last_test_passed: boolean | null;
+}
+
+export interface TestRunRow extends TestRun {
+  event_id: string;
+  session_id: string;
+  tool_use_id: string | null;
+  ts_ms: number;
+}
+
+export interface StoreCounts {
+  events: number;
+  sessions: number;
+  test_runs: number;
+  quarantined: number;
+}
+
+export interface EventStore {
+  /** Stores a batch atomically: either all of it is stored or none of it. Idempotent by id. */
+  insert(events: readonly EventRecord[], quarantine: readonly QuarantineRecord[]): InsertResult;
+  /** Events ordered by time (ts_ms, then id). */
+  events(query?: EventQuery): EventRecord[];
+  /** Calls `visit` for every event ordered by session, then time; for learning at scale. */
+  forEachEvent(visit: (event: EventRecord) => void): void;
+  sessions(): SessionSummary[];
+  testRuns(query?: { session_id?: string }): TestRunRow[];
+  quarantine(limit?: number): QuarantineRecord[];
+  counts(): StoreCounts;
+  getMeta(key: string): string | null;
+  setMeta(key: string, value: string): void;
+  close(): void;
+}

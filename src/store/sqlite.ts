@@ -1,0 +1,165 @@
+// SQLite adapter of the store port (better-sqlite3): WAL, a busy timeout instead of "database is
+// locked" failures, schema migrations by PRAGMA user_version, one transaction per batch.
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { EventRecord, QuarantineRecord } from '../core/types.js';
+import type { EventQuery, EventStore, InsertResult, SessionSummary, StoreCounts, TestRunRow } from './port.js';
+import { MIGRATIONS } from './schema.js';
+import { recordToRow, rowToRecord, type EventRow } from './rows.js';
+
+export interface SqliteStoreOptions {
+  /** file path, or ":memory:" */
+  file: string;
+  readonly?: boolean;
+}
+
+export function openSqliteStore(options: SqliteStoreOptions): EventStore {
+  if (options.file !== ':memory:' && !options.readonly) {
+    fs.mkdirSync(path.dirname(options.file), { recursive: true, mode: 0o700 });
+  }
+  const db = new Database(options.file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+  db.pragma('busy_timeout = 10000');
+  if (!options.readonly) {
+    db.pragma('journal_mode = WAL');
+    // NORMAL in WAL mode: a killed process loses nothing committed; only power loss can drop the last commits.
+    db.pragma('synchronous = NORMAL');
+    migrate(db);
+    if (options.file !== ':memory:') fs.chmodSync(options.file, 0o600);
+  }
+  return new SqliteStore(db);
+}
+
+function migrate(db: Database.Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > MIGRATIONS.length) {
+    throw new Error(`database schema version ${current} is newer than this agentops-meta (${MIGRATIONS.length}); upgrade agentops-meta`);
+  }
+  for (let v = current; v < MIGRATIONS.length; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v]!);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+}
+
+class SqliteStore implements EventStore {
+  private readonly insertEvent: Database.Statement;
+  private readonly insertQuarantine: Database.Statement;
+  private readonly seenCall: Database.Statement;
+  private readonly insertBatch: (events: readonly EventRecord[], quarantine: readonly QuarantineRecord[]) => InsertResult;
+
+  constructor(private readonly db: Database.Database) {
+    this.insertEvent = db.prepare(`INSERT OR IGNORE INTO events
+      (id, session_id, event, ts_ms, tool_name, tool_use_id, actor_kind, actor_name, actor_plugin, actor_server,
+       outcome, duration_ms, agent_id, agent_type, prompt_id, cwd, project, bash_kind, test, source, payload)
+      VALUES (@id, @session_id, @event, @ts_ms, @tool_name, @tool_use_id, @actor_kind, @actor_name, @actor_plugin,
+       @actor_server, @outcome, @duration_ms, @agent_id, @agent_type, @prompt_id, @cwd, @project, @bash_kind, @test,
+       @source, @payload)`);
+    this.insertQuarantine = db.prepare(
+      'INSERT OR IGNORE INTO quarantine (id, ts_ms, event, reason, size, raw) VALUES (@id, @ts_ms, @event, @reason, @size, @raw)',
+    );
+    this.seenCall = db.prepare('SELECT 1 FROM events WHERE tool_use_id = ? AND event = ? LIMIT 1');
+    this.insertBatch = db.transaction((events: readonly EventRecord[], quarantine: readonly QuarantineRecord[]) => {
+      const result: InsertResult = { inserted: 0, duplicates: 0, quarantined: 0 };
+      for (const e of events) {
+        // A backfilled call that the hooks already captured live is the same call: keep the live one.
+        if (e.source === 'backfill' && e.tool_use_id && this.seenCall.get(e.tool_use_id, e.event)) {
+          result.duplicates++;
+          continue;
+        }
+        if (this.insertEvent.run(recordToRow(e)).changes > 0) result.inserted++;
+        else result.duplicates++;
+      }
+      for (const q of quarantine) {
+        if (this.insertQuarantine.run(q).changes > 0) result.quarantined++;
+        else result.duplicates++;
+      }
+      return result;
+    });
+  }
+
+  insert(events: readonly EventRecord[], quarantine: readonly QuarantineRecord[]): InsertResult {
+    return this.insertBatch(events, quarantine);
+  }
+
+  events(query: EventQuery = {}): EventRecord[] {
+    const where: string[] = [];
+    const args: (string | number)[] = [];
+    if (query.session_id !== undefined) {
+      where.push('session_id = ?');
+      args.push(query.session_id);
+    }
+    if (query.since_ms !== undefined) {
+      where.push('ts_ms >= ?');
+      args.push(query.since_ms);
+    }
+    const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const rows =
+      query.limit !== undefined
+        ? (this.db
+            .prepare(`SELECT * FROM (SELECT * FROM events ${clause} ORDER BY ts_ms DESC, id DESC LIMIT ?) ORDER BY ts_ms, id`)
+            .all(...args, query.limit) as EventRow[])
+        : (this.db.prepare(`SELECT * FROM events ${clause} ORDER BY ts_ms, id`).all(...args) as EventRow[]);
+    return rows.map(rowToRecord);
+  }
+
+  forEachEvent(visit: (event: EventRecord) => void): void {
+    for (const row of this.db.prepare('SELECT * FROM events ORDER BY session_id, ts_ms, id').iterate()) {
+      visit(rowToRecord(row as EventRow));
+    }
+  }
+
+  sessions(): SessionSummary[] {
+    const rows = this.db
+      .prepare(
+        `SELECT session_id, MAX(project) AS project, MIN(ts_ms) AS first_ms, MAX(ts_ms) AS last_ms, COUNT(*) AS events,
+           TOTAL(event IN ('PostToolUse', 'PostToolUseFailure')) AS tool_calls,
+           TOTAL(outcome = 'error') AS errors,
+           TOTAL(test IS NOT NULL) AS test_runs,
+           TOTAL(json_extract(test, '$.passed') = 1) AS tests_passed,
+           (SELECT json_extract(t.test, '$.passed') FROM events t WHERE t.session_id = e.session_id AND t.test IS NOT NULL
+              ORDER BY t.ts_ms DESC, t.id DESC LIMIT 1) AS last_test
+         FROM events e GROUP BY session_id ORDER BY first_ms, session_id`,
+      )
+      .all() as (Omit<SessionSummary, 'last_test_passed'> & { last_test: number | null })[];
+    return rows.map(({ last_test, ...r }) => ({ ...r, last_test_passed: last_test === null ? null : last_test === 1 }));
+  }
+
+  testRuns(query: { session_id?: string } = {}): TestRunRow[] {
+    const rows = (
+      query.session_id === undefined
+        ? this.db.prepare('SELECT id, session_id, tool_use_id, ts_ms, test FROM events WHERE test IS NOT NULL ORDER BY ts_ms, id').all()
+        : this.db
+            .prepare('SELECT id, session_id, tool_use_id, ts_ms, test FROM events WHERE test IS NOT NULL AND session_id = ? ORDER BY ts_ms, id')
+            .all(query.session_id)
+    ) as { id: string; session_id: string; tool_use_id: string | null; ts_ms: number; test: string }[];
+    return rows.map((r) => ({ ...JSON.parse(r.test), event_id: r.id, session_id: r.session_id, tool_use_id: r.tool_use_id, ts_ms: r.ts_ms }));
+  }
+
+  quarantine(limit = 100): QuarantineRecord[] {
+    return this.db.prepare('SELECT id, ts_ms, event, reason, size, raw FROM quarantine ORDER BY ts_ms, id LIMIT ?').all(limit) as QuarantineRecord[];
+  }
+
+  counts(): StoreCounts {
+    return this.db
+      .prepare(
+        `SELECT (SELECT COUNT(*) FROM events) AS events, (SELECT COUNT(DISTINCT session_id) FROM events) AS sessions,
+           (SELECT COUNT(*) FROM events WHERE test IS NOT NULL) AS test_runs, (SELECT COUNT(*) FROM quarantine) AS quarantined`,
+      )
+      .get() as StoreCounts;
+  }
+
+  getMeta(key: string): string | null {
+    const row = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+    return row?.value ?? null;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

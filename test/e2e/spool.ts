@@ -1,0 +1,45 @@
+// Test-side helpers around the capture hook: register it in a project, read what it spooled.
+import fs from 'node:fs';
+import path from 'node:path';
+import { CAPTURE_EVENTS, CAPTURE_TIMEOUT_S } from '../../src/install/hook-spec.js';
+import { REPO_ROOT } from '../helpers/paths.js';
+
+/** A spooled payload: the event from the file name and the parsed stdin JSON. */
+export interface SpooledPayload {
+  file: string;
+  event: string;
+  payload: Record<string, unknown>;
+}
+
+/**
+ * Writes `<project>/.claude/settings.json` with one capture command hook per CAPTURE_EVENTS entry,
+ * pointing at this checkout's hook script. Stand-in for `agentops-meta install` until it exists.
+ */
+export function writeCaptureHooks(projectDir: string): void {
+  const script = path.join(REPO_ROOT, 'hooks', 'agentops-capture.sh');
+  const hooks: Record<string, unknown> = {};
+  for (const event of CAPTURE_EVENTS) {
+    hooks[event] = [{ hooks: [{ type: 'command', command: `'${script}' ${event}`, timeout: CAPTURE_TIMEOUT_S }] }];
+  }
+  const dir = path.join(projectDir, '.claude');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'settings.json'), JSON.stringify({ hooks }, null, 2));
+}
+
+/** Spool file names are `<ns timestamp>-<pid>-<Event>.json`. */
+const SPOOL_NAME = /^(\d+)-(\d+)-([A-Za-z]+)\.json$/;
+
+/** All whole payloads in `<home>/spool`, in arrival order. Throws on a file that is not JSON. */
+export function readSpool(metaHome: string): SpooledPayload[] {
+  const dir = path.join(metaHome, 'spool');
+  if (!fs.existsSync(dir)) return [];
+  const entries: Array<SpooledPayload & { ts: bigint; pid: number }> = [];
+  for (const file of fs.readdirSync(dir)) {
+    const match = SPOOL_NAME.exec(file);
+    if (match === null) continue;
+    const payload = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as Record<string, unknown>;
+    entries.push({ file, event: match[3] ?? '', payload, ts: BigInt(match[1] ?? '0'), pid: Number(match[2]) });
+  }
+  entries.sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : a.pid - b.pid));
+  return entries.map(({ file, event, payload }) => ({ file, event, payload }));
+}
