@@ -11,9 +11,10 @@ export function registerCaptureCommands(program: Command, ctx: CliContext): void
   program
     .command('ingest')
     .description('move captured hook payloads from the spool into the database (idempotent)')
+    .option('--batch-size <n>', 'payloads stored per transaction', parsePositiveInt)
     .option('--json', 'print the report as JSON')
-    .action((opts: { json?: boolean }) => {
-      const report = ctx.withStore((store) => ingestSpool({ paths: ctx.paths, store }));
+    .action((opts: { json?: boolean; batchSize?: number }) => {
+      const report = ctx.withStore((store) => ingestSpool({ paths: ctx.paths, store, batchSize: opts.batchSize }));
       if (opts.json) return ctx.json(report);
       ctx.out(
         `ingested ${report.files} payloads in ${report.ms.toFixed(0)} ms: ${report.inserted} stored, ` +
