@@ -4,6 +4,9 @@
 # no network. It always exits 0 and never prints, whatever happens (full disk, no HOME, bad input).
 # Usage: agentops-capture.sh EVENT   (EVENT is the hook event name the installer put on the command line)
 
+# Nothing may reach Claude Code: not even an error message from a redirection that fails.
+exec 2>/dev/null
+
 home="${AGENTOPS_META_HOME:-}"
 if [ -z "$home" ]; then
   if [ -n "${HOME:-}" ]; then home="$HOME/.agentops-meta"; else home="${TMPDIR:-/tmp}/agentops-meta-$(id -u 2>/dev/null)"; fi
