@@ -2,7 +2,9 @@
 // message and an exit code. Exit codes: 0 success, 1 failure, 2 bad arguments.
 import { Command, CommanderError } from 'commander';
 import { registerCaptureCommands } from './capture-commands.js';
+import { registerConfigCommand } from './config-command.js';
 import { defaultContext } from './context.js';
+import { registerInstallCommands } from './install-commands.js';
 import { CliError, EXIT } from './errors.js';
 
 export async function main(argv: string[]): Promise<number> {
@@ -14,6 +16,8 @@ export async function main(argv: string[]): Promise<number> {
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', '\nExit codes: 0 success, 1 failure, 2 bad arguments.\nData folder: $AGENTOPS_META_HOME, default ~/.agentops-meta.');
   registerCaptureCommands(program, ctx);
+  registerInstallCommands(program, ctx);
+  registerConfigCommand(program, ctx);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return EXIT.ok;

@@ -1,0 +1,133 @@
+// The one configuration file: schema, documented defaults, layering, and where each value came
+// from. Pure: loading the files is src/config/load.ts.
+import { z } from 'zod';
+
+/** Claude Code caps injected context at 10,000 characters; we never go above it. */
+export const CLAUDE_CONTEXT_CAP = 10_000;
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a local time as HH:MM');
+
+export const configSchema = z.strictObject({
+  learn: z
+    .strictObject({
+      /** a pattern needs at least this many sessions before it is reported */
+      min_sessions: z.number().int().min(1).default(20),
+      /** PrefixSpan: at most this many steps between two pattern steps */
+      max_gap: z.number().int().min(1).max(50).default(5),
+      /** longest pattern, in steps */
+      max_len: z.number().int().min(2).max(8).default(4),
+      /** evidence loses half its weight after this many days */
+      half_life_days: z.number().positive().default(30),
+      /** eventually-follows and episode window, in steps */
+      window: z.number().int().min(2).max(50).default(5),
+      /** newest share of sessions held out to validate patterns */
+      test_share: z.number().min(0.05).max(0.5).default(0.25),
+    })
+    .prefault({}),
+  planner: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      /** characters per injection; the renderer enforces it */
+      budget_chars: z.number().int().min(200).max(CLAUDE_CONTEXT_CAP).default(1500),
+      /** most patterns per injection */
+      top: z.number().int().min(1).max(20).default(5),
+      /** share of sessions that get no injection, chosen at random and recorded, to measure whether advice helps */
+      holdout_share: z.number().min(0).max(0.9).default(0.1),
+      /** prompt-conditioned injection needs at least this relevance score */
+      min_relevance: z.number().min(0).default(0.5),
+    })
+    .prefault({}),
+  gate: z
+    .strictObject({
+      /** Stop hook blocks once when files were edited after the last passing test run */
+      stop: z.boolean().default(false),
+      /** also block when the session ran no tests at all */
+      require_tests: z.boolean().default(false),
+    })
+    .prefault({}),
+  privacy: z
+    .strictObject({
+      /** longest string kept in a stored payload */
+      max_field_chars: z.number().int().min(100).max(1_000_000).default(4000),
+      /** sessions whose transcript entrypoint or agent type matches are not learned from (other tools' observers) */
+      exclude_entrypoints: z.array(z.string()).default([]),
+    })
+    .prefault({}),
+  nightly: z
+    .strictObject({
+      /** local time of the nightly learn and commit */
+      time: hhmm.default('03:00'),
+      commit: z.boolean().default(true),
+      /** learning repository; null = this checkout when it is a git repository, else <data>/library */
+      repo: z.string().nullable().default(null),
+      /** identity for learning commits when git has none */
+      author_name: z.string().default('agentops-meta'),
+      author_email: z.string().default('agentops-meta@localhost'),
+    })
+    .prefault({}),
+  daemon: z
+    .strictObject({
+      autostart: z.boolean().default(true),
+      debounce_ms: z.number().int().min(50).max(600_000).default(2000),
+    })
+    .prefault({}),
+});
+
+export type Config = z.infer<typeof configSchema>;
+export type ConfigSourceName = 'default' | string;
+
+export interface ConfigLayer {
+  /** e.g. "~/.agentops-meta/config.json" */
+  source: string;
+  values: unknown;
+}
+
+export type ConfigResult =
+  | { ok: true; config: Config; sources: Record<string, ConfigSourceName> }
+  | { ok: false; errors: string[] };
+
+export const DEFAULT_CONFIG: Config = configSchema.parse({});
+
+/**
+ * Layers later in the list override earlier ones, key by key. Returns every validation error with
+ * the file it came from, instead of throwing at the first.
+ */
+export function resolveConfig(layers: readonly ConfigLayer[]): ConfigResult {
+  const errors: string[] = [];
+  const merged: Record<string, Record<string, unknown>> = {};
+  const sources: Record<string, string> = {};
+  for (const [key, value] of Object.entries(flatten(DEFAULT_CONFIG))) {
+    setPath(merged, key, value);
+    sources[key] = 'default';
+  }
+  for (const layer of layers) {
+    const check = configSchema.safeParse(layer.values);
+    if (!check.success) {
+      for (const issue of check.error.issues) errors.push(`${layer.source}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+      continue;
+    }
+    for (const [key, value] of Object.entries(flatten(layer.values))) {
+      setPath(merged, key, value);
+      sources[key] = layer.source;
+    }
+  }
+  if (errors.length) return { ok: false, errors };
+  return { ok: true, config: configSchema.parse(merged), sources };
+}
+
+/** {"a": {"b": 1}} → {"a.b": 1}; arrays are values. */
+export function flatten(value: unknown, prefix = ''): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return out;
+  for (const [k, v] of Object.entries(value)) {
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) Object.assign(out, flatten(v, key));
+    else out[key] = v;
+  }
+  return out;
+}
+
+function setPath(target: Record<string, Record<string, unknown>>, key: string, value: unknown): void {
+  const [section, field] = key.split('.') as [string, string];
+  (target[section] ??= {})[field] = value;
+}

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { CLAUDE_CONTEXT_CAP, DEFAULT_CONFIG, resolveConfig } from '../src/config/schema.js';
+
+describe('config', () => {
+  it('has documented defaults', () => {
+    expect(DEFAULT_CONFIG.planner).toEqual({ enabled: true, budget_chars: 1500, top: 5, holdout_share: 0.1, min_relevance: 0.5 });
+    expect(DEFAULT_CONFIG.gate.stop).toBe(false);
+    expect(DEFAULT_CONFIG.nightly.time).toBe('03:00');
+  });
+
+  it('layers files key by key and says where each value came from', () => {
+    const r = resolveConfig([
+      { source: 'user.json', values: { planner: { budget_chars: 3000, top: 3 } } },
+      { source: 'project.json', values: { planner: { top: 2 }, gate: { stop: true } } },
+    ]);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.config.planner).toMatchObject({ budget_chars: 3000, top: 2, holdout_share: 0.1 });
+    expect(r.config.gate.stop).toBe(true);
+    expect(r.sources).toMatchObject({ 'planner.budget_chars': 'user.json', 'planner.top': 'project.json', 'gate.stop': 'project.json', 'planner.holdout_share': 'default' });
+  });
+
+  it('returns every error with its file instead of throwing', () => {
+    const r = resolveConfig([
+      { source: 'a.json', values: { planner: { budget_chars: CLAUDE_CONTEXT_CAP + 1 }, nightly: { time: '25:00' } } },
+      { source: 'b.json', values: { plannr: {} } },
+    ]);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors).toHaveLength(3);
+    expect(r.errors.join('\n')).toMatch(/a\.json: planner\.budget_chars/);
+    expect(r.errors.join('\n')).toMatch(/a\.json: nightly\.time: expected a local time/);
+    expect(r.errors.join('\n')).toMatch(/b\.json: .*plannr/);
+  });
+});
