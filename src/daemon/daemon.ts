@@ -1,0 +1,152 @@
+// The background daemon: watches the spool (chokidar), ingests in debounced batches, re-learns
+// and regenerates the planner context, and runs the nightly learn-and-commit. One per data folder
+// (pid-file lock); SIGTERM/SIGINT finish the current step and exit; a kill -9 loses nothing because
+// ingest is crash-safe on its own and the spool keeps what was not stored.
+import fs from 'node:fs';
+import path from 'node:path';
+import { watch } from 'chokidar';
+import type { DataPaths } from '../shell/paths.js';
+import { nightlyDue } from './schedule.js';
+
+export interface DaemonDeps {
+  paths: DataPaths;
+  debounceMs: number;
+  /** least time between two learning runs */
+  learnIntervalMs: number;
+  nightlyTime: string;
+  ingest: () => { inserted: number };
+  learn: () => void;
+  /** nightly learn and commit for a date; returns a line for the log */
+  nightly: (date: string) => Promise<string>;
+  getMeta: (key: string) => string | null;
+  setMeta: (key: string, value: string) => void;
+  log: (line: string) => void;
+  now?: () => Date;
+  /** resolves when the daemon should stop (tests); signals also stop it */
+  stop?: Promise<void>;
+}
+
+export class DaemonRunningError extends Error {
+  constructor(readonly pid: number) {
+    super(`the daemon is already running (pid ${pid})`);
+  }
+}
+
+export function pidFile(paths: DataPaths): string {
+  return path.join(paths.home, 'daemon.pid');
+}
+
+/** The pid of a live daemon for this data folder, or null. */
+export function runningPid(paths: DataPaths): number | null {
+  let pid: number;
+  try {
+    pid = Number(fs.readFileSync(pidFile(paths), 'utf8').trim());
+  } catch {
+    return null;
+  }
+  if (!Number.isInteger(pid) || pid <= 0) return null;
+  try {
+    process.kill(pid, 0);
+    return pid;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM' ? pid : null;
+  }
+}
+
+/** Takes the lock: creates the pid file exclusively, replacing it only when its process is gone. */
+export function acquireLock(paths: DataPaths): () => void {
+  fs.mkdirSync(paths.home, { recursive: true, mode: 0o700 });
+  const file = pidFile(paths);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.writeFileSync(file, `${process.pid}\n`, { flag: 'wx', mode: 0o600 });
+      return () => {
+        try {
+          if (fs.readFileSync(file, 'utf8').trim() === String(process.pid)) fs.unlinkSync(file);
+        } catch {
+          // already gone
+        }
+      };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const pid = runningPid(paths);
+      if (pid !== null && pid !== process.pid) throw new DaemonRunningError(pid);
+      // Stale: move it aside under a unique name, so two starters cannot both delete a fresh one.
+      try {
+        fs.renameSync(file, `${file}.stale-${process.pid}`);
+        fs.rmSync(`${file}.stale-${process.pid}`, { force: true });
+      } catch {
+        // another starter moved it first
+      }
+    }
+  }
+  throw new Error(`cannot take the daemon lock at ${file}`);
+}
+
+export async function runDaemon(deps: DaemonDeps): Promise<void> {
+  const now = deps.now ?? (() => new Date());
+  const release = acquireLock(deps.paths);
+  fs.mkdirSync(deps.paths.spool, { recursive: true, mode: 0o700 });
+  let timer: NodeJS.Timeout | null = null;
+  let busy: Promise<void> = Promise.resolve();
+  let lastLearn = 0;
+  let learnPending = false;
+  let stopping = false;
+
+  // Every step runs on one chain: ingest, learn and nightly never overlap.
+  const enqueue = (step: () => void | Promise<void>) => {
+    busy = busy.then(step).catch((e: unknown) => deps.log(`error: ${(e as Error).message}`));
+    return busy;
+  };
+
+  const ingestStep = () => {
+    const r = deps.ingest();
+    if (r.inserted > 0) {
+      deps.log(`ingested ${r.inserted} events`);
+      learnPending = true;
+    }
+    if (learnPending && now().getTime() - lastLearn >= deps.learnIntervalMs) {
+      deps.learn();
+      lastLearn = now().getTime();
+      learnPending = false;
+      deps.log('learned and refreshed the planner context');
+    }
+  };
+
+  const nightlyStep = async () => {
+    const decision = nightlyDue(now(), deps.nightlyTime, deps.getMeta('last_nightly'));
+    if (!decision.due) return;
+    deps.log(await deps.nightly(decision.date));
+    deps.setMeta('last_nightly', decision.date);
+    lastLearn = now().getTime();
+  };
+
+  const schedule = () => {
+    if (stopping) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => void enqueue(ingestStep), deps.debounceMs);
+  };
+
+  const watcher = watch(deps.paths.spool, { depth: 0, ignoreInitial: false, ignored: (p) => p.includes(`${path.sep}.tmp`) });
+  watcher.on('add', schedule);
+  // A sweep each minute: catches anything a watcher missed, a pending learn, and the nightly slot.
+  const sweep = setInterval(() => {
+    void enqueue(ingestStep);
+    void enqueue(nightlyStep);
+  }, 60_000);
+  void enqueue(ingestStep);
+  void enqueue(nightlyStep);
+
+  const signalled = new Promise<void>((resolve) => {
+    for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.once(sig, () => resolve());
+  });
+  deps.log(`daemon started (pid ${process.pid})`);
+  await Promise.race([signalled, deps.stop ?? new Promise<void>(() => undefined)]);
+  stopping = true;
+  if (timer) clearTimeout(timer);
+  clearInterval(sweep);
+  await watcher.close();
+  await busy;
+  release();
+  deps.log('daemon stopped');
+}

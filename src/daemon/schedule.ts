@@ -1,0 +1,29 @@
+// When is the nightly learn-and-commit due? Pure: `now` comes in, local time is the machine's.
+import { format, isBefore, set, subDays } from 'date-fns';
+
+export interface NightlyDecision {
+  due: boolean;
+  /** the local date (YYYY-MM-DD) the run is for: the day whose scheduled time has passed most recently */
+  date: string;
+}
+
+/**
+ * Due when the most recent scheduled time (today's if it has passed, else yesterday's) belongs to a
+ * day with no run yet. So a machine that slept through 03:00 catches up when it wakes, and a day
+ * never gets two runs.
+ */
+export function nightlyDue(now: Date, time: string, lastRunDate: string | null): NightlyDecision {
+  const [hours, minutes] = time.split(':').map(Number) as [number, number];
+  const today = set(now, { hours, minutes, seconds: 0, milliseconds: 0 });
+  const slot = isBefore(now, today) ? subDays(today, 1) : today;
+  const date = format(slot, 'yyyy-MM-dd');
+  return { due: lastRunDate === null || lastRunDate < date, date };
+}
+
+/** Milliseconds until the next scheduled time after `now`. */
+export function msUntilNext(now: Date, time: string): number {
+  const [hours, minutes] = time.split(':').map(Number) as [number, number];
+  let next = set(now, { hours, minutes, seconds: 0, milliseconds: 0 });
+  if (!isBefore(now, next)) next = set(new Date(next.getTime() + 86_400_000), { hours, minutes });
+  return next.getTime() - now.getTime();
+}
