@@ -57,15 +57,31 @@ function text(t: string): AssistantBlock {
   return { type: 'text', text: t };
 }
 
+/**
+ * Which session the fake model plays. 'pass': it writes the notes, reads and edits them, and both
+ * tests pass. 'fail': it skips the Read and the Edit, so the notes keep "first draft" and the
+ * "reads notes" test fails. The two differ in their steps and their test outcome: the contrast the
+ * learner needs to rank a pattern.
+ */
+export type Variant = 'pass' | 'fail';
+
+export const FINAL_TEXT: Record<Variant, string> = {
+  pass: 'All done: tests pass.',
+  fail: 'Done, but a test fails.',
+};
+
 /** Turns of the main conversation; the tool_use ids are what the hook payloads should carry. */
-export function mainTurns(projectDir: string): AssistantBlock[][] {
+export function mainTurns(projectDir: string, variant: Variant = 'pass'): AssistantBlock[][] {
   const notes = path.join(projectDir, NOTES_FILE);
+  const fix: AssistantBlock[][] = [
+    [toolUse('toolu_e2e_004', 'Read', { file_path: notes })],
+    [toolUse('toolu_e2e_005', 'Edit', { file_path: notes, old_string: 'first draft', new_string: 'edited draft' })],
+  ];
   return [
     [text('Running a command.'), toolUse('toolu_e2e_001', 'Bash', { command: COMMANDS.passing, description: 'Say hello' })],
     [toolUse('toolu_e2e_002', 'Bash', { command: COMMANDS.failing, description: 'List a missing directory' })],
     [toolUse('toolu_e2e_003', 'Write', { file_path: notes, content: 'first draft\n' })],
-    [toolUse('toolu_e2e_004', 'Read', { file_path: notes })],
-    [toolUse('toolu_e2e_005', 'Edit', { file_path: notes, old_string: 'first draft', new_string: 'edited draft' })],
+    ...(variant === 'pass' ? fix : []),
     [
       toolUse('toolu_e2e_006', 'Agent', {
         description: 'Run a subagent command',
@@ -81,7 +97,7 @@ export function mainTurns(projectDir: string): AssistantBlock[][] {
       toolUse('toolu_e2e_009', 'Bash', { command: COMMANDS.batch, description: 'Echo in a batch' }),
     ],
     [toolUse('toolu_e2e_010', 'Bash', { command: COMMANDS.tests, description: 'Run the tests' })],
-    [text('All done: tests pass.')],
+    [text(FINAL_TEXT[variant])],
   ];
 }
 
@@ -115,8 +131,8 @@ export function turnIndex(messages: ApiMessage[]): number {
 }
 
 /** The script for the fake API: main and subagent tables; anything else is left unscripted. */
-export function sessionScript(projectDir: string): Script {
-  const main = mainTurns(projectDir);
+export function sessionScript(projectDir: string, variant: Variant = 'pass'): Script {
+  const main = mainTurns(projectDir, variant);
   return (req) => {
     const kind = classify(req);
     const table = kind === 'main' ? main : kind === 'subagent' ? SUBAGENT_TURNS : undefined;

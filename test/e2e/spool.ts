@@ -1,29 +1,12 @@
-// Test-side helpers around the capture hook: register it in a project, read what it spooled.
+// Test-side helper around the capture hook: read what it spooled.
 import fs from 'node:fs';
 import path from 'node:path';
-import { CAPTURE_EVENTS, CAPTURE_TIMEOUT_S } from '../../src/install/hook-spec.js';
-import { REPO_ROOT } from '../helpers/paths.js';
 
 /** A spooled payload: the event from the file name and the parsed stdin JSON. */
 export interface SpooledPayload {
   file: string;
   event: string;
   payload: Record<string, unknown>;
-}
-
-/**
- * Writes `<project>/.claude/settings.json` with one capture command hook per CAPTURE_EVENTS entry,
- * pointing at this checkout's hook script. Stand-in for `agentops-meta install` until it exists.
- */
-export function writeCaptureHooks(projectDir: string): void {
-  const script = path.join(REPO_ROOT, 'hooks', 'agentops-capture.sh');
-  const hooks: Record<string, unknown> = {};
-  for (const event of CAPTURE_EVENTS) {
-    hooks[event] = [{ hooks: [{ type: 'command', command: `'${script}' ${event}`, timeout: CAPTURE_TIMEOUT_S }] }];
-  }
-  const dir = path.join(projectDir, '.claude');
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'settings.json'), JSON.stringify({ hooks }, null, 2));
 }
 
 /** Spool file names are `<ns timestamp>-<pid>-<Event>.json`. */
