@@ -1,4 +1,103 @@
 #!/bin/sh
-# planner: filled in by the planner issue.
-# Placeholder SessionStart hook so installed settings never point at a missing file: prints nothing, exits 0.
+# agentops-meta planner hook for SessionStart. Prints the advice the learner precomputed for this
+# project (or the global advice), records what it injected, and warns the user when capture has
+# stalled. It reads a few small files with shell builtins and forks only `date` and `mv`, so it
+# costs a few milliseconds. Exit 0 always; stdout carries the injection and nothing else.
+exec 2>/dev/null
+
+home="${AGENTOPS_META_HOME:-}"
+if [ -z "$home" ]; then
+  if [ -n "${HOME:-}" ]; then home="$HOME/.agentops-meta"; else home="${TMPDIR:-/tmp}/agentops-meta-$(id -u)"; fi
+fi
+ctx="$home/context"
+spool="$home/spool"
+
+# The payload is one line of JSON; take the session id out of it without a JSON parser.
+IFS= read -r payload || [ -n "$payload" ] || payload=''
+sid=${payload#*\"session_id\":\"}
+[ "$sid" = "$payload" ] && sid=${payload#*\"session_id\": \"}
+sid=${sid%%\"*}
+case "$sid" in '' | *[!A-Za-z0-9_.-]*) sid='' ;; esac
+
+ts="${AGENTOPS_META_CLOCK_NS:-}"
+[ -n "$ts" ] || ts=$(date +%s%N)
+case "$ts" in *[!0-9]* | '') ts=$(perl -MTime::HiRes=time -e 'printf "%.0f", time()*1e9') || ts="$(date +%s)000000000" ;; esac
+
+# Advice for this project when the learner had enough of its sessions, else the global advice.
+# The file name is the project folder with every character but letters and digits made "-",
+# as Claude Code names its own project folders.
+key=global
+dir="${CLAUDE_PROJECT_DIR:-}"
+if [ -n "$dir" ]; then
+  slug='' rest=$dir
+  while [ -n "$rest" ]; do
+    c=${rest%"${rest#?}"}
+    rest=${rest#?}
+    case "$c" in [A-Za-z0-9]) slug="$slug$c" ;; *) slug="$slug-" ;; esac
+  done
+  [ -f "$ctx/session-start/$slug.ctx" ] && key=$slug
+fi
+text=''
+ids='[]'
+[ -f "$ctx/session-start/$key.ctx" ] && IFS= read -r text <"$ctx/session-start/$key.ctx"
+[ -f "$ctx/session-start/$key.ids" ] && IFS= read -r ids <"$ctx/session-start/$key.ids"
+
+# Holdout: a share of sessions gets no advice, so the learner can measure whether advice helps.
+# The microsecond digits of the clock are as good as a coin here and cost no fork.
+share=10
+[ -f "$ctx/holdout-percent" ] && IFS= read -r share <"$ctx/holdout-percent"
+case "$share" in *[!0-9]* | '') share=10 ;; esac
+holdout=false
+[ $(((ts / 1000) % 100)) -lt "$share" ] && holdout=true
+
+# Health: a spool file older than a day means nothing is ingesting.
+health=''
+[ -f "$ctx/health.msg" ] && IFS= read -r health <"$ctx/health.msg"
+if [ -z "$health" ]; then
+  set -- "$spool"/*.json
+  if [ -e "$1" ]; then
+    oldest=${1##*/}
+    oldest=${oldest%%-*}
+    case "$oldest" in *[!0-9]* | '') ;; *)
+      [ $((ts - oldest)) -gt 86400000000000 ] && health='"agentops-meta: captured events have not been ingested for over a day. Run `agentops-meta daemon start` (or `agentops-meta ingest`); `agentops-meta doctor` explains more."' ;;
+    esac
+  fi
+fi
+
+# Start the daemon when it is not running (it ingests and learns in the background). The learner
+# writes the node binary and our CLI, one per line, to context/autostart when autostart is on.
+if [ -f "$ctx/autostart" ]; then
+  pid=''
+  [ -f "$home/daemon.pid" ] && IFS= read -r pid <"$home/daemon.pid"
+  case "$pid" in *[!0-9]* | '') pid='' ;; esac
+  if [ -z "$pid" ] || ! kill -0 "$pid"; then
+    { IFS= read -r node_bin && IFS= read -r cli; } <"$ctx/autostart"
+    [ -x "$node_bin" ] && [ -f "$cli" ] && ("$node_bin" "$cli" daemon start </dev/null >/dev/null 2>&1 &)
+  fi
+fi
+
+injected=false
+if [ "$holdout" = false ] && [ -n "$text" ] && [ "$text" != '""' ]; then injected=true; fi
+
+out=''
+if [ "$injected" = true ]; then
+  out="{\"hookSpecificOutput\":{\"hookEventName\":\"SessionStart\",\"additionalContext\":$text}"
+  [ -n "$health" ] && out="$out,\"systemMessage\":$health"
+  out="$out}"
+elif [ -n "$health" ]; then
+  out="{\"systemMessage\":$health}"
+fi
+[ -n "$out" ] && printf '%s\n' "$out"
+
+# Record the decision for the learner ("did the advice help?") and for the prompt hook (no repeats).
+if [ -n "$sid" ] && [ -n "$text" ]; then
+  umask 077
+  [ -d "$spool/.tmp" ] || mkdir -p "$spool/.tmp"
+  [ "$injected" = true ] || ids='[]'
+  name="$ts-$$-AgentopsInjection"
+  printf '{"session_id":"%s","hook_event_name":"AgentopsInjection","hook":"SessionStart","holdout":%s,"ids":%s,"context_key":"%s"}\n' \
+    "$sid" "$holdout" "$ids" "$key" >"$spool/.tmp/$name" && mv -f "$spool/.tmp/$name" "$spool/$name.json"
+  [ -d "$ctx/sessions" ] || mkdir -p "$ctx/sessions"
+  printf '{"holdout":%s,"ids":%s}\n' "$holdout" "$ids" >"$ctx/sessions/$sid.json"
+fi
 exit 0

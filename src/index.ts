@@ -5,3 +5,5 @@ export { openMemoryStore } from './store/memory.js';
 export { dataPaths } from './shell/paths.js';
 export { normalize } from './core/normalize.js';
 export type * from './core/types.js';
+export { hookEntries } from './install/hook-spec.js';
+export { formatSettingsJson, pluginHooksDocument } from './install/settings-merge.js';

@@ -93,6 +93,7 @@ function pattern(steps: string[], o: Partial<SequentialPattern>): SequentialPatt
     error_rate: 0,
     interrupted_sessions: 0,
     stop_failure_sessions: 0,
+    p_value: null,
     ...o,
   };
 }
@@ -123,6 +124,7 @@ function result(o: Partial<LearnResult> = {}): LearnResult {
       events: 43,
       known_sessions: 9,
       baseline_pass_rate: 6 / 9,
+      tested: 3,
       truncated: false,
       min_support_used: 5,
       max_len_used: 4,

@@ -2,6 +2,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { pairToolCalls } from '../core/pairing.js';
+import type { EventRecord } from '../core/types.js';
 import { ingestSpool } from '../ingest/ingest.js';
 import type { CliContext } from './context.js';
 import { UsageError } from './errors.js';
@@ -60,7 +62,7 @@ export function registerCaptureCommands(program: Command, ctx: CliContext): void
     .option('--limit <n>', 'only the newest N', parsePositiveInt)
     .option('--json', 'print as JSON')
     .action((opts: { session?: string; limit?: number; json?: boolean }) => {
-      const events = ctx.withStore((store) => store.events({ session_id: opts.session, limit: opts.limit }));
+      const events = withCallOutcomes(ctx.withStore((store) => store.events({ session_id: opts.session, limit: opts.limit })));
       if (opts.json) return ctx.json(events.map(({ payload: _payload, ...e }) => e));
       ctx.out(
         table(
@@ -119,6 +121,18 @@ export function registerCaptureCommands(program: Command, ctx: CliContext): void
         ),
       );
     });
+}
+
+/**
+ * A PreToolUse learns its outcome from what followed it (the paired completion, or none: blocked),
+ * and the call's duration. Completions already carry their own.
+ */
+export function withCallOutcomes(events: EventRecord[]): EventRecord[] {
+  const byPre = new Map(pairToolCalls(events).flatMap((c) => (c.pre_id ? [[c.pre_id, c] as const] : [])));
+  return events.map((e) => {
+    const call = e.event === 'PreToolUse' ? byPre.get(e.id) : undefined;
+    return call ? { ...e, outcome: call.outcome, duration_ms: call.duration_ms } : e;
+  });
 }
 
 export function parsePositiveInt(value: string): number {

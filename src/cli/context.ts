@@ -18,7 +18,7 @@ export function defaultContext(env: NodeJS.ProcessEnv = process.env): CliContext
     paths,
     out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
     json: (value) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`),
-    withStore(fn) {
+    withStore<T>(fn: (store: EventStore) => T): T {
       let store: EventStore;
       try {
         fs.mkdirSync(paths.home, { recursive: true, mode: 0o700 });
@@ -26,11 +26,17 @@ export function defaultContext(env: NodeJS.ProcessEnv = process.env): CliContext
       } catch (e) {
         throw new CliError(`cannot open the database at ${paths.db}: ${(e as Error).message}`, 1, 'run `agentops-meta doctor`, or set AGENTOPS_META_HOME to a writable folder');
       }
+      let result: T;
       try {
-        return fn(store);
-      } finally {
+        result = fn(store);
+      } catch (e) {
         store.close();
+        throw e;
       }
+      // An async user keeps the store until its promise settles.
+      if (result instanceof Promise) return result.finally(() => store.close()) as T;
+      store.close();
+      return result;
     },
   };
 }

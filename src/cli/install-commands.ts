@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { formatInstallReport, install, uninstall, type InstallScope } from '../install/install.js';
 import { packageRoot } from '../shell/package-root.js';
+import { effectiveConfig } from './config-command.js';
 import type { CliContext } from './context.js';
 import { CliError, UsageError } from './errors.js';
 
@@ -41,7 +42,7 @@ export function registerInstallCommands(program: Command, ctx: CliContext): void
           dryRun: opts.dryRun ?? false,
           home: os.homedir(),
         };
-        const report = action === 'install' ? install({ ...common, root: packageRoot() }) : uninstall(common);
+        const report = action === 'install' ? install({ ...common, root: packageRoot(), nodeBin: process.execPath, gate: effectiveConfig(ctx, common.projectDir).config.gate.stop }) : uninstall(common);
         if (opts.json) ctx.json(report);
         else ctx.out(formatInstallReport(report));
         if (!report.ok) throw new CliError(`${action} failed`, 1);

@@ -1,10 +1,14 @@
 // The agentops-meta command line: parse arguments, run one command, turn errors into a clear
 // message and an exit code. Exit codes: 0 success, 1 failure, 2 bad arguments.
 import { Command, CommanderError } from 'commander';
+import { registerBackfillCommand } from './backfill-command.js';
 import { registerCaptureCommands } from './capture-commands.js';
 import { registerConfigCommand } from './config-command.js';
 import { defaultContext } from './context.js';
+import { registerDaemonCommand } from './daemon-command.js';
+import { registerDemoCommand } from './demo.js';
 import { registerInstallCommands } from './install-commands.js';
+import { registerLearnCommands } from './learn-commands.js';
 import { CliError, EXIT } from './errors.js';
 
 export async function main(argv: string[]): Promise<number> {
@@ -18,6 +22,10 @@ export async function main(argv: string[]): Promise<number> {
   registerCaptureCommands(program, ctx);
   registerInstallCommands(program, ctx);
   registerConfigCommand(program, ctx);
+  registerLearnCommands(program, ctx);
+  registerDemoCommand(program, ctx);
+  registerBackfillCommand(program, ctx);
+  registerDaemonCommand(program, ctx);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return EXIT.ok;

@@ -37,6 +37,8 @@ export interface HookEntry {
 export const CAPTURE_TIMEOUT_S = 10;
 /** Planner hooks read precomputed context; the bound keeps a broken install from stalling a prompt. */
 export const PLANNER_TIMEOUT_S = 5;
+/** The gate reads the session transcript; long sessions have long transcripts. */
+export const GATE_TIMEOUT_S = 30;
 
 function shellQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
@@ -47,14 +49,26 @@ function shellQuote(s: string): string {
  * or "${CLAUDE_PLUGIN_ROOT}" for the plugin form, which Claude Code substitutes itself).
  * Every command is synchronous: see ARCHITECTURE.md, "Why no async hooks".
  */
-export function hookEntries(root: string): HookEntry[] {
+export interface HookOptions {
+  /** register the opt-in TDD gate on Stop (config gate.stop); off: no cost at all on Stop */
+  gate?: boolean;
+}
+
+export function hookEntries(root: string, nodeBin = 'node', options: HookOptions = {}): HookEntry[] {
   const dir = root === '${CLAUDE_PLUGIN_ROOT}' ? '"${CLAUDE_PLUGIN_ROOT}"' : shellQuote(root);
+  const node = nodeBin === 'node' ? 'node' : shellQuote(nodeBin);
   const entries: HookEntry[] = CAPTURE_EVENTS.map((event) => ({
     event,
     command: `${dir}/hooks/agentops-capture.sh ${event}`,
     timeout: CAPTURE_TIMEOUT_S,
   }));
   entries.push({ event: 'SessionStart', command: `${dir}/hooks/agentops-session-start.sh`, timeout: PLANNER_TIMEOUT_S });
+  // Prompt- and subagent-conditioned advice needs a relevance ranking: a small Node script over a
+  // precomputed index (no database, no dependencies).
+  for (const event of ['UserPromptSubmit', 'SubagentStart']) {
+    entries.push({ event, command: `${node} ${dir}/hooks/agentops-plan.mjs ${event}`, timeout: PLANNER_TIMEOUT_S });
+  }
+  if (options.gate) entries.push({ event: 'Stop', command: `${node} ${dir}/hooks/agentops-gate.mjs`, timeout: GATE_TIMEOUT_S });
   return entries;
 }
 

@@ -20,6 +20,10 @@ export interface InstallOptions {
   home: string;
   /** names the backup file; defaults to the current time */
   now?: Date;
+  /** node binary for the Node planner hook; the CLI passes its own absolute path, since Claude Code's PATH may lack node */
+  nodeBin?: string;
+  /** register the opt-in TDD gate on Stop */
+  gate?: boolean;
 }
 
 /** `root` is not needed to uninstall: handlers of every install root are removed. */
@@ -187,7 +191,7 @@ export function install(opts: InstallOptions): InstallReport {
       error: `package root must be an absolute path holding hooks/agentops-capture.sh; got ${opts.root}`,
     };
   }
-  const entries = hookEntries(opts.root);
+  const entries = hookEntries(opts.root, opts.nodeBin, { gate: opts.gate });
   return apply('install', opts, (settings) => {
     const r = mergeHooks(settings, entries);
     return r.ok ? { ...r } : { ok: false, error: r.error.message };

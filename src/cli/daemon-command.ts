@@ -1,0 +1,121 @@
+// daemon start | stop | status | run
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { DaemonRunningError, pidFile, runDaemon, runningPid } from '../daemon/daemon.js';
+import { ingestSpool } from '../ingest/ingest.js';
+import { packageRoot } from '../shell/package-root.js';
+import { effectiveConfig } from './config-command.js';
+import type { CliContext } from './context.js';
+import { CliError, UsageError } from './errors.js';
+import { commitNow, describeCommit, learnNow } from './learn-commands.js';
+
+function logFile(ctx: CliContext): string {
+  return path.join(ctx.paths.logs, 'daemon.log');
+}
+
+function logger(ctx: CliContext): (line: string) => void {
+  fs.mkdirSync(ctx.paths.logs, { recursive: true, mode: 0o700 });
+  return (line) => fs.appendFileSync(logFile(ctx), `${new Date().toISOString()} ${line}\n`, { mode: 0o600 });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export function registerDaemonCommand(program: Command, ctx: CliContext): void {
+  const daemon = program.command('daemon').description('the background ingester and learner: start, stop, status, run');
+
+  daemon
+    .command('run')
+    .description('run in the foreground (what `start` runs in the background)')
+    .action(async () => {
+      const { config } = effectiveConfig(ctx, null);
+      const log = logger(ctx);
+      try {
+        // One store for the daemon's life: reopened per step would cost a migration check each time.
+        await ctx.withStore(async (store) =>
+          runDaemon({
+            paths: ctx.paths,
+            debounceMs: config.daemon.debounce_ms,
+            learnIntervalMs: 60_000,
+            nightlyTime: config.nightly.time,
+            ingest: () => ingestSpool({ paths: ctx.paths, store, maxFieldChars: config.privacy.max_field_chars }),
+            learn: () => void learnNow(ctx),
+            nightly: async (date) => {
+              const run = learnNow(ctx);
+              if (!config.nightly.commit) return `nightly learn for ${date} (commit off in config)`;
+              return `nightly ${date}: ${describeCommit(await commitNow(ctx, run, new Date()))}`;
+            },
+            getMeta: (k) => store.getMeta(k),
+            setMeta: (k, v) => store.setMeta(k, v),
+            log,
+          }),
+        );
+      } catch (e) {
+        if (e instanceof DaemonRunningError) throw new CliError(e.message, 1);
+        throw e;
+      }
+    });
+
+  daemon
+    .command('start')
+    .description('start the daemon in the background unless it is running')
+    .action(async () => {
+      const running = runningPid(ctx.paths);
+      if (running) return ctx.out(`the daemon is running (pid ${running})`);
+      fs.mkdirSync(ctx.paths.logs, { recursive: true, mode: 0o700 });
+      const out = fs.openSync(logFile(ctx), 'a', 0o600);
+      const child = spawn(process.execPath, [path.join(packageRoot(), 'bin', 'agentops-meta.js'), 'daemon', 'run'], {
+        detached: true,
+        stdio: ['ignore', out, out],
+        env: process.env,
+      });
+      child.unref();
+      for (let i = 0; i < 50; i++) {
+        await sleep(100);
+        const pid = runningPid(ctx.paths);
+        if (pid) return ctx.out(`daemon started (pid ${pid}); log: ${logFile(ctx)}`);
+        if (child.exitCode !== null) break;
+      }
+      throw new CliError('the daemon did not start', 1, `see ${logFile(ctx)}`);
+    });
+
+  daemon
+    .command('stop')
+    .description('stop the daemon (it finishes the step it is on)')
+    .action(async () => {
+      const pid = runningPid(ctx.paths);
+      if (!pid) return ctx.out('the daemon is not running');
+      process.kill(pid, 'SIGTERM');
+      for (let i = 0; i < 100; i++) {
+        await sleep(100);
+        if (!runningPid(ctx.paths)) return ctx.out(`daemon stopped (pid ${pid})`);
+      }
+      throw new CliError(`the daemon (pid ${pid}) did not stop within 10 s`, 1, `kill -9 ${pid} is safe: nothing is lost`);
+    });
+
+  daemon
+    .command('status')
+    .description('is the daemon running, and what has it done')
+    .option('--json', 'print as JSON')
+    .action((opts: { json?: boolean }) => {
+      const pid = runningPid(ctx.paths);
+      const status = ctx.withStore((store) => ({
+        running: pid !== null,
+        pid,
+        pid_file: pidFile(ctx.paths),
+        last_ingest: store.getMeta('last_ingest'),
+        last_learn: store.getMeta('last_learn'),
+        last_nightly: store.getMeta('last_nightly'),
+        log: logFile(ctx),
+      }));
+      if (opts.json) return ctx.json(status);
+      ctx.out(
+        `daemon: ${status.running ? `running (pid ${status.pid})` : 'not running'}\nlast ingest: ${status.last_ingest ?? 'never'}\nlast learn: ${status.last_learn ?? 'never'}\nlast nightly: ${status.last_nightly ?? 'never'}\nlog: ${status.log}`,
+      );
+    });
+
+  daemon.action(() => {
+    throw new UsageError('say which: agentops-meta daemon start | stop | status | run');
+  });
+}

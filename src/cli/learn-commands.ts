@@ -1,0 +1,166 @@
+// learn, patterns, plan: run the learner, show what it found, show what a session would be told.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import type { SessionTrace } from '../core/types.js';
+import type { AdviceEffect } from '../learn/advice-effect.js';
+import type { LearnResult } from '../learn/types.js';
+import { evaluateLearning } from '../shell/evaluate-run.js';
+import { learningCommit, type LearningCommitReport } from '../shell/learning-commit.js';
+import { scoreBm25 } from '../plan/bm25.js';
+import { projectSlug, type ContextBundle } from '../plan/context.js';
+import { selectForPrompt } from '../plan/select.js';
+import { ingestSpool } from '../ingest/ingest.js';
+import { writeContext } from '../shell/context-writer.js';
+import { runLearning } from '../shell/learn-run.js';
+import { packageRoot } from '../shell/package-root.js';
+import { effectiveConfig } from './config-command.js';
+import type { CliContext } from './context.js';
+import { UsageError } from './errors.js';
+import { parsePositiveInt } from './capture-commands.js';
+import { table } from './table.js';
+
+const pct = (x: number | null) => (x === null ? null : `${(x * 100).toFixed(0)}%`);
+
+export function learnedFile(ctx: CliContext): string {
+  return path.join(ctx.paths.home, 'learned.json');
+}
+
+/** Ingest, learn, precompute the planner context; returns the result (also cached for `patterns`). */
+export interface LearnNow {
+  result: LearnResult;
+  ingested: number;
+  sessions: number;
+  traces: SessionTrace[];
+  advice: AdviceEffect[];
+  as_of: number;
+}
+
+export function learnNow(ctx: CliContext, now = Date.now()): LearnNow {
+  const { config } = effectiveConfig(ctx, null);
+  return ctx.withStore((store) => {
+    const ingest = ingestSpool({ paths: ctx.paths, store, maxFieldChars: config.privacy.max_field_chars });
+    const run = runLearning(store, config, now);
+    const root = packageRoot();
+    writeContext({
+      dir: ctx.paths.context,
+      bundle: run.bundle,
+      autostart: config.daemon.autostart ? { node: process.execPath, cli: path.join(root, 'bin', 'agentops-meta.js') } : null,
+    });
+    const { evidence: _evidence, ...summary } = run.result;
+    fs.writeFileSync(learnedFile(ctx), JSON.stringify({ learned_at: new Date(now).toISOString(), ...summary }), { mode: 0o600 });
+    store.setMeta('last_learn', new Date(now).toISOString());
+    return { result: run.result, ingested: ingest.inserted, sessions: run.traces.length, traces: run.traces, advice: run.advice, as_of: run.as_of };
+  });
+}
+
+/** Local date of a learning run, as the nightly schedule counts days. */
+export function localDate(d: Date): string {
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+/** Evaluate on held-out sessions, render the library and commit it. */
+export async function commitNow(ctx: CliContext, run: LearnNow, now: Date, repo?: string): Promise<LearningCommitReport> {
+  const { config } = effectiveConfig(ctx, null);
+  const { evaluation, validatedKeys } = evaluateLearning(run.traces, config, run.as_of);
+  return learningCommit({ result: run.result, evaluation, advice: run.advice, validatedKeys, date: localDate(now), config, paths: ctx.paths, repo, packageRoot: packageRoot() });
+}
+
+export function describeCommit(c: LearningCommitReport): string {
+  const o = c.outcome;
+  if (o.status === 'committed') return `learning commit ${o.sha.slice(0, 10)} in ${c.repo}: ${o.changed.length} files changed${o.warning ? ` (warning: ${o.warning})` : ''}`;
+  if (o.status === 'unchanged') return `no learning commit: nothing changed in ${c.repo}`;
+  return `learning commit deferred: ${o.reason}`;
+}
+
+function printPatterns(ctx: CliContext, result: Pick<LearnResult, 'sequential' | 'parallel' | 'anti'>, kind: string | undefined, top: number): void {
+  if (!kind || kind === 'sequential') {
+    ctx.out('Sequential patterns that go with passing tests');
+    ctx.out(table(['steps', 'sessions', 'pass', 'baseline', 'bound'], result.sequential.slice(0, top).map((p) => [p.steps.join(' → '), p.sessions, pct(p.pass_rate), pct(p.baseline), p.bound === null ? null : p.bound.toFixed(3)])));
+  }
+  if (!kind || kind === 'parallel') {
+    ctx.out('\nParallel patterns');
+    ctx.out(table(['members', 'kind', 'sessions', 'pass', 'baseline', 'saved'], result.parallel.slice(0, top).map((p) => [p.members.join(' + '), p.kind, p.sessions, pct(p.pass_rate), pct(p.baseline), p.saved_ms ? `${(p.saved_ms / 1000).toFixed(1)} s` : null])));
+  }
+  if (!kind || kind === 'anti') {
+    ctx.out('\nAnti-patterns (go with failing tests)');
+    ctx.out(table(['steps', 'sessions', 'pass', 'baseline', 'bound'], result.anti.slice(0, top).map((p) => [p.steps.join(' → '), p.sessions, pct(p.pass_rate), pct(p.baseline), p.bound === null ? null : p.bound.toFixed(3)])));
+  }
+}
+
+export function registerLearnCommands(program: Command, ctx: CliContext): void {
+  program
+    .command('learn')
+    .description('ingest, mine patterns, and precompute what new sessions are told; with --commit, commit the pattern library to git')
+    .option('--commit', 'render patterns/ and metrics/ and commit them to the learning repository')
+    .option('--repo <dir>', 'learning repository for --commit (default: config nightly.repo, else this checkout when it is a git repository, else <data>/library)')
+    .option('--json', 'print the result as JSON')
+    .action(async (opts: { json?: boolean; commit?: boolean; repo?: string }) => {
+      if (opts.repo && !opts.commit) throw new UsageError('--repo goes with --commit');
+      const run = learnNow(ctx);
+      const { result, ingested, sessions } = run;
+      const commit = opts.commit ? await commitNow(ctx, run, new Date(), opts.repo) : null;
+      if (opts.json) {
+        const { evidence: _e, ...rest } = result;
+        return ctx.json({ ingested, sessions, ...rest, ...(commit ? { commit } : {}) });
+      }
+      if (commit) ctx.out(describeCommit(commit));
+      ctx.out(`learned from ${sessions} sessions (${result.stats.events} steps, ${result.stats.known_sessions} with test results); ingested ${ingested} new events`);
+      ctx.out(`${result.sequential.length} sequential, ${result.parallel.length} parallel, ${result.anti.length} anti-patterns\n`);
+      printPatterns(ctx, result, undefined, 5);
+    });
+
+  program
+    .command('patterns')
+    .description('the patterns of the last learning run, with their evidence')
+    .option('--kind <kind>', 'sequential, parallel or anti')
+    .option('--top <n>', 'at most N of each kind', parsePositiveInt, 10)
+    .option('--json', 'print as JSON')
+    .action((opts: { kind?: string; top: number; json?: boolean }) => {
+      if (opts.kind && !['sequential', 'parallel', 'anti'].includes(opts.kind)) throw new UsageError(`--kind must be sequential, parallel or anti, got "${opts.kind}"`);
+      const file = learnedFile(ctx);
+      const learned = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as LearnResult) : learnNow(ctx).result;
+      const pick = <T>(k: string, list: T[]) => (!opts.kind || opts.kind === k ? list.slice(0, opts.top) : []);
+      const shown = { sequential: pick('sequential', learned.sequential), parallel: pick('parallel', learned.parallel), anti: pick('anti', learned.anti) };
+      if (opts.json) return ctx.json(shown);
+      printPatterns(ctx, shown, opts.kind, opts.top);
+    });
+
+  program
+    .command('plan')
+    .description('print exactly what would be injected into a session, and why each item was chosen')
+    .option('--event <event>', 'SessionStart, UserPromptSubmit or SubagentStart', 'SessionStart')
+    .option('--prompt <text>', 'the prompt (UserPromptSubmit)')
+    .option('--agent <type>', 'the subagent type (SubagentStart)')
+    .option('--cwd <dir>', 'project folder (default: the current folder)')
+    .option('--json', 'print as JSON')
+    .action((opts: { event: string; prompt?: string; agent?: string; cwd?: string; json?: boolean }) => {
+      const dir = ctx.paths.context;
+      const read = <T>(name: string): T | null => (fs.existsSync(path.join(dir, name)) ? (JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8')) as T) : null);
+      let plan: { event: string; source: string; text: string; ids: string[]; why: string[] };
+      if (opts.event === 'SessionStart') {
+        const slug = projectSlug(path.resolve(opts.cwd ?? process.cwd()));
+        const key = fs.existsSync(path.join(dir, 'session-start', `${slug}.ctx`)) ? slug : 'global';
+        const text = read<string>(`session-start/${key}.ctx`) ?? '';
+        const ids = read<string[]>(`session-start/${key}.ids`) ?? [];
+        const why = [key === 'global' ? 'no project-specific advice for this folder: global advice' : `advice learned from this project's own sessions (${key})`, 'ranked by the lower confidence bound of the uplift in test pass rate; cut to the character budget'];
+        plan = { event: 'SessionStart', source: key, text, ids, why };
+      } else if (opts.event === 'UserPromptSubmit') {
+        if (!opts.prompt) throw new UsageError('--prompt is required with --event UserPromptSubmit');
+        const prompt = read<ContextBundle['prompt']>('prompt.json');
+        const rendered = prompt ? selectForPrompt(prompt, opts.prompt, new Set()) : { text: '', ids: [] };
+        const scores = prompt ? scoreBm25(prompt.index, opts.prompt) : [];
+        const why = rendered.ids.map((id) => `${id}: relevance ${scores.find((s) => s.id === id)?.score.toFixed(2)} (BM25 over the prompts of the sessions it occurred in; threshold ${prompt?.min_relevance})`);
+        plan = { event: 'UserPromptSubmit', source: 'prompt.json', text: rendered.text, ids: rendered.ids, why };
+      } else if (opts.event === 'SubagentStart') {
+        if (!opts.agent) throw new UsageError('--agent is required with --event SubagentStart');
+        const r = read<ContextBundle['subagents']>('subagents.json')?.[opts.agent];
+        plan = { event: 'SubagentStart', source: 'subagents.json', text: r?.text ?? '', ids: r?.ids ?? [], why: [`patterns learned from the tool calls of "${opts.agent}" subagents`] };
+      } else {
+        throw new UsageError(`--event must be SessionStart, UserPromptSubmit or SubagentStart, got "${opts.event}"`);
+      }
+      if (opts.json) return ctx.json(plan);
+      if (!plan.text) return ctx.out(`nothing would be injected at ${plan.event}: no pattern meets the evidence bar yet (run \`agentops-meta learn\` after more sessions)`);
+      ctx.out(`At ${plan.event} (${plan.text.length} characters):\n\n${plan.text}\n\nWhy:\n${plan.why.map((w) => `- ${w}`).join('\n')}`);
+    });
+}

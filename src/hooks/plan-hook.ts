@@ -1,0 +1,82 @@
+// Planner hook for UserPromptSubmit and SubagentStart, bundled by build.mjs into
+// hooks/agentops-plan.mjs (committed, so the plugin form works without a build). It loads only
+// precomputed JSON from the data folder: no database, no dependencies. Whatever goes wrong, it
+// exits 0 and prints nothing, so Claude Code carries on as if it were not there.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ContextBundle } from '../plan/context.js';
+import type { Rendered } from '../plan/render.js';
+import { selectForPrompt } from '../plan/select.js';
+
+interface SessionState {
+  holdout: boolean;
+  ids: string[];
+}
+
+function dataHome(): string {
+  const env = process.env;
+  if (env.AGENTOPS_META_HOME) return env.AGENTOPS_META_HOME;
+  if (env.HOME) return path.join(env.HOME, '.agentops-meta');
+  return path.join(env.TMPDIR || '/tmp', `agentops-meta-${process.getuid?.() ?? 0}`);
+}
+
+function readJson<T>(file: string): T | null {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
+  } catch {
+    return null;
+  }
+}
+
+function writeAtomically(file: string, text: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, text, { mode: 0o600 });
+  fs.renameSync(tmp, file);
+}
+
+function record(home: string, sessionId: string, hook: string, ids: string[], holdout: boolean): void {
+  // Spool names carry the arrival time in ns, like the capture hook's (sub-microsecond digits are lost to float precision).
+  const ns = BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6));
+  const name = `${ns}-${process.pid}-AgentopsInjection`;
+  const body = JSON.stringify({ session_id: sessionId, hook_event_name: 'AgentopsInjection', hook, holdout, ids });
+  const tmp = path.join(home, 'spool', '.tmp', name);
+  fs.mkdirSync(path.dirname(tmp), { recursive: true, mode: 0o700 });
+  fs.writeFileSync(tmp, body, { mode: 0o600 });
+  fs.renameSync(tmp, path.join(home, 'spool', `${name}.json`));
+}
+
+export function runPlanHook(event: string, stdin: string): string {
+  const payload = JSON.parse(stdin) as Record<string, unknown>;
+  const sessionId = typeof payload.session_id === 'string' && /^[A-Za-z0-9_.-]+$/.test(payload.session_id) ? payload.session_id : null;
+  if (!sessionId) return '';
+  const home = dataHome();
+  const ctx = path.join(home, 'context');
+  const stateFile = path.join(ctx, 'sessions', `${sessionId}.json`);
+  const state = readJson<SessionState>(stateFile) ?? { holdout: false, ids: [] };
+  if (state.holdout) return '';
+
+  let rendered: Rendered | null = null;
+  if (event === 'UserPromptSubmit' && typeof payload.prompt === 'string') {
+    const prompt = readJson<ContextBundle['prompt']>(path.join(ctx, 'prompt.json'));
+    if (prompt) rendered = selectForPrompt(prompt, payload.prompt, new Set(state.ids));
+  } else if (event === 'SubagentStart' && typeof payload.agent_type === 'string') {
+    const subagents = readJson<ContextBundle['subagents']>(path.join(ctx, 'subagents.json'));
+    rendered = subagents?.[payload.agent_type] ?? null;
+  }
+  if (!rendered || rendered.ids.length === 0) return '';
+  if (event === 'UserPromptSubmit') writeAtomically(stateFile, JSON.stringify({ holdout: false, ids: [...state.ids, ...rendered.ids] }));
+  record(home, sessionId, event, rendered.ids, false);
+  return JSON.stringify({ hookSpecificOutput: { hookEventName: event, additionalContext: rendered.text } });
+}
+
+async function main(): Promise<void> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  const out = runPlanHook(process.argv[2] ?? '', Buffer.concat(chunks).toString('utf8'));
+  if (out) process.stdout.write(`${out}\n`);
+}
+
+if (process.argv[1] && /agentops-plan\.mjs$/.test(process.argv[1])) {
+  main().catch(() => undefined).finally(() => process.exit(0));
+}

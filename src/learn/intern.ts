@@ -1,0 +1,145 @@
+// Activity names → small integers, and session traces → one flat integer log. Pure.
+// Integer ids are an in-memory detail of one run: everything that leaves the learner is keyed by name.
+import type { SessionTrace } from '../core/types.js';
+import { decayWeight } from './stats.js';
+import { mix32, outcomeFrom, sessionVerdict, UNKNOWN } from './outcomes.js';
+
+export class Interner {
+  private readonly ids = new Map<string, number>();
+  readonly names: string[] = [];
+
+  intern(name: string): number {
+    let id = this.ids.get(name);
+    if (id === undefined) {
+      id = this.names.length;
+      this.ids.set(name, id);
+      this.names.push(name);
+    }
+    return id;
+  }
+
+  id(name: string): number | undefined {
+    return this.ids.get(name);
+  }
+
+  name(id: number): string {
+    const n = this.names[id];
+    if (n === undefined) throw new RangeError(`unknown activity id ${id}`);
+    return n;
+  }
+
+  get size(): number {
+    return this.names.length;
+  }
+}
+
+export const DAY_MS = 86_400_000;
+
+/**
+ * All sessions as one flat log: the steps of session s are positions offsets[s] .. offsets[s+1]-1.
+ * Per-position arrays are indexed by position, per-session arrays by session index.
+ */
+export interface EncodedLog {
+  names: readonly string[];
+  /** activity id per position */
+  acts: Int32Array;
+  offsets: Int32Array;
+  /** outcomes.ts outcomeFrom, per position */
+  outcomeFrom: Int8Array;
+  /** step duration (end - start) per position */
+  duration_ms: Float64Array;
+  /** 0 ok, 1 error, 2 interrupted, 3 blocked or denied; per position */
+  step_outcome: Uint8Array;
+  /** final verdict per session */
+  final: Int8Array;
+  /** decay weight per session, 2^(-(now - end)/half_life) */
+  weight: Float64Array;
+  start_ms: Float64Array;
+  end_ms: Float64Array;
+  errors: Int32Array;
+  interrupts: Int32Array;
+  stop_failures: Int32Array;
+  session_ids: readonly string[];
+  /** per-session hashes of the session index, summed into session-set hashes (outcomes.ts Tally) */
+  hash1: Uint32Array;
+  hash2: Uint32Array;
+}
+
+export interface EncodeOptions {
+  now: number;
+  half_life_days: number;
+}
+
+/** Deterministic session order: by start time, then session id. */
+export function sortTraces(traces: readonly SessionTrace[]): SessionTrace[] {
+  return [...traces].sort((a, b) =>
+    a.start_ms !== b.start_ms ? a.start_ms - b.start_ms : a.session_id < b.session_id ? -1 : a.session_id > b.session_id ? 1 : 0,
+  );
+}
+
+/**
+ * Encodes traces in the given order (call sortTraces first for a canonical order). Ids are assigned
+ * in order of first appearance, so equal inputs give equal ids.
+ */
+export function encodeTraces(traces: readonly SessionTrace[], opts: EncodeOptions, interner = new Interner()): EncodedLog {
+  let total = 0;
+  for (const t of traces) total += t.steps.length;
+  const n = traces.length;
+  const acts = new Int32Array(total);
+  const offsets = new Int32Array(n + 1);
+  const outcome = new Int8Array(total);
+  const duration = new Float64Array(total);
+  const stepOutcome = new Uint8Array(total);
+  const final = new Int8Array(n);
+  const weight = new Float64Array(n);
+  const start = new Float64Array(n);
+  const end = new Float64Array(n);
+  const errors = new Int32Array(n);
+  const interrupts = new Int32Array(n);
+  const stopFailures = new Int32Array(n);
+  const halfLifeMs = opts.half_life_days * DAY_MS;
+  let pos = 0;
+  for (let s = 0; s < n; s++) {
+    const t = traces[s]!;
+    offsets[s] = pos;
+    const from = outcomeFrom(t.steps);
+    let errs = 0;
+    for (let i = 0; i < t.steps.length; i++) {
+      const step = t.steps[i]!;
+      acts[pos] = interner.intern(step.activity);
+      outcome[pos] = from[i]!;
+      duration[pos] = Math.max(0, step.end_ms - step.start_ms);
+      stepOutcome[pos] = OUTCOME_CODE[step.outcome];
+      if (step.outcome === 'error') errs++;
+      pos++;
+    }
+    final[s] = t.steps.length > 0 ? sessionVerdict(t.steps) : UNKNOWN;
+    weight[s] = decayWeight(opts.now - t.end_ms, halfLifeMs);
+    start[s] = t.start_ms;
+    end[s] = t.end_ms;
+    errors[s] = errs;
+    interrupts[s] = t.interrupts;
+    stopFailures[s] = t.stop_failures;
+  }
+  offsets[n] = pos;
+  return {
+    names: interner.names,
+    acts,
+    offsets,
+    outcomeFrom: outcome,
+    duration_ms: duration,
+    step_outcome: stepOutcome,
+    final,
+    weight,
+    start_ms: start,
+    end_ms: end,
+    errors,
+    interrupts,
+    stop_failures: stopFailures,
+    session_ids: traces.map((t) => t.session_id),
+    hash1: Uint32Array.from({ length: n }, (_, s) => mix32(s, 0x9e3779b1)),
+    hash2: Uint32Array.from({ length: n }, (_, s) => mix32(s, 0x85ebca77)),
+  };
+}
+
+const OUTCOME_CODE = { ok: 0, error: 1, interrupted: 2, blocked: 3, denied: 3 } as const;

@@ -1,0 +1,178 @@
+// What "success" means for the learner. Pure.
+//
+// ## Outcome definition
+// - A TEST RUN is a step that ran tests to completion: a step with `test` set (the normalizer recognised
+//   the runner and read its result), or, when the output could not be read, a `Bash:test` /
+//   `PowerShell:test` step that completed (ok = passed, error = failed). Steps that were interrupted,
+//   blocked or denied ran nothing and are never test runs.
+// - An OCCURRENCE of a pattern succeeds when the next test run at or after its last step passes (a
+//   pattern that ends with a test run is judged by that run). If no test run follows it, the session's
+//   last test run decides.
+// - For a pattern and a session that contains it several times, the LAST occurrence (the one ending
+//   latest) is the one judged: it is the one closest to the state the session left behind.
+// - A session with no test run has an UNKNOWN outcome: it counts in `sessions` but not in `known`,
+//   and never as a failure.
+// - The baseline of a pattern uses the other known sessions' final verdicts (their last test run).
+// - Tool errors, interrupts and StopFailure are SECONDARY signals: reported next to the pass rate
+//   (error_rate, interrupted_sessions, stop_failure_sessions), never mixed into it.
+import type { SessionTrace, Step } from '../core/types.js';
+import type { EncodedLog } from './intern.js';
+import type { Projection } from './prefixspan.js';
+
+export const PASS = 1;
+export const FAIL = 0;
+export const UNKNOWN = -1;
+/** PASS, FAIL or UNKNOWN */
+export type Verdict = 1 | 0 | -1;
+
+const SHELL_TEST = /^(Bash|PowerShell):test$/;
+
+/** The verdict of one step: PASS / FAIL when it is a test run, else UNKNOWN. */
+export function stepVerdict(step: Step): Verdict {
+  if (step.outcome === 'interrupted' || step.outcome === 'blocked' || step.outcome === 'denied') return UNKNOWN;
+  if (step.test) return step.test.passed ? PASS : FAIL;
+  if (SHELL_TEST.test(step.activity)) return step.outcome === 'ok' ? PASS : FAIL;
+  return UNKNOWN;
+}
+
+/**
+ * outcomeFrom[i] = verdict of the first test run at index >= i, or the session's last test run when
+ * none follows, or UNKNOWN when the session has no test run. One backward scan.
+ */
+export function outcomeFrom(steps: readonly Step[]): Int8Array {
+  const out = new Int8Array(steps.length);
+  let last: Verdict = UNKNOWN;
+  for (let i = steps.length - 1; i >= 0 && last === UNKNOWN; i--) last = stepVerdict(steps[i]!);
+  let cur: Verdict = last;
+  for (let i = steps.length - 1; i >= 0; i--) {
+    const v = stepVerdict(steps[i]!);
+    if (v !== UNKNOWN) cur = v;
+    out[i] = cur;
+  }
+  return out;
+}
+
+/** The session's final verdict: its last test run. */
+export function sessionVerdict(steps: readonly Step[]): Verdict {
+  for (let i = steps.length - 1; i >= 0; i--) {
+    const v = stepVerdict(steps[i]!);
+    if (v !== UNKNOWN) return v;
+  }
+  return UNKNOWN;
+}
+
+/** Secondary signals of one session. */
+export interface SessionSignals {
+  steps: number;
+  tool_errors: number;
+  interrupts: number;
+  stop_failures: number;
+}
+
+export function sessionSignals(trace: SessionTrace): SessionSignals {
+  let errors = 0;
+  for (const s of trace.steps) if (s.outcome === 'error') errors++;
+  return { steps: trace.steps.length, tool_errors: errors, interrupts: trace.interrupts, stop_failures: trace.stop_failures };
+}
+
+/**
+ * What ranking needs about the sessions containing one pattern. Additive. Computed for every mined
+ * pattern, so it reads as little as possible per session.
+ */
+export interface Tally {
+  sessions: number;
+  known: number;
+  passed: number;
+  passed_final: number;
+  w_sessions: number;
+  w_known: number;
+  w_passed: number;
+  w_passed_final: number;
+  /** two order-independent hashes of the session set: equal sets ⇒ equal hashes (closedness check) */
+  h1: number;
+  h2: number;
+}
+
+/** Secondary signals and dates of the sessions containing a pattern; computed for reported patterns only. */
+export interface Signals {
+  first_seen: number;
+  last_seen: number;
+  steps: number;
+  errors: number;
+  interrupted_sessions: number;
+  stop_failure_sessions: number;
+}
+
+/**
+ * Tallies the sessions of a projection. The occurrence judged in each session is the one ending at
+ * its largest end position (ends are ascending within a session).
+ */
+export function tallyProjection(log: EncodedLog, proj: Projection): Tally {
+  const { sids, offs, ends } = proj;
+  const { weight, outcomeFrom, final, hash1, hash2 } = log;
+  const n = sids.length;
+  let known = 0;
+  let passed = 0;
+  let passedFinal = 0;
+  let wSessions = 0;
+  let wKnown = 0;
+  let wPassed = 0;
+  let wPassedFinal = 0;
+  let h1 = 0;
+  let h2 = 0;
+  for (let k = 0; k < n; k++) {
+    const sid = sids[k]!;
+    const w = weight[sid]!;
+    wSessions += w;
+    h1 = (h1 + hash1[sid]!) >>> 0;
+    h2 = (h2 + hash2[sid]!) >>> 0;
+    const fin = final[sid]!;
+    if (fin === UNKNOWN) continue;
+    known++;
+    wKnown += w;
+    if (outcomeFrom[ends[offs[k + 1]! - 1]!] === PASS) {
+      passed++;
+      wPassed += w;
+    }
+    if (fin === PASS) {
+      passedFinal++;
+      wPassedFinal += w;
+    }
+  }
+  return {
+    sessions: n,
+    known,
+    passed,
+    passed_final: passedFinal,
+    w_sessions: wSessions,
+    w_known: wKnown,
+    w_passed: wPassed,
+    w_passed_final: wPassedFinal,
+    h1,
+    h2,
+  };
+}
+
+export function signalsOf(log: EncodedLog, sids: Int32Array): Signals {
+  const s: Signals = { first_seen: Infinity, last_seen: -Infinity, steps: 0, errors: 0, interrupted_sessions: 0, stop_failure_sessions: 0 };
+  for (const sid of sids) {
+    if (log.start_ms[sid]! < s.first_seen) s.first_seen = log.start_ms[sid]!;
+    if (log.end_ms[sid]! > s.last_seen) s.last_seen = log.end_ms[sid]!;
+    s.steps += log.offsets[sid + 1]! - log.offsets[sid]!;
+    s.errors += log.errors[sid]!;
+    if (log.interrupts[sid]! > 0) s.interrupted_sessions++;
+    if (log.stop_failures[sid]! > 0) s.stop_failure_sessions++;
+  }
+  return s;
+}
+
+/** A 32-bit integer mixer (murmur3 finaliser) so that session-set hashes rarely collide. */
+export function mix32(x: number, seed: number): number {
+  let h = Math.imul(x ^ seed, 0xcc9e2d51);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}

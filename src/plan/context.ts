@@ -1,0 +1,83 @@
+// Precomputes everything the planner hooks inject, so the hooks only read files. Pure: the
+// writer (write-context.ts) puts the bundle on disk.
+import type { SessionTrace } from '../core/types.js';
+import type { LearnResult } from '../learn/types.js';
+import { adviceFromLearn } from './advice.js';
+import { buildBm25, type Bm25Index } from './bm25.js';
+import { containsGapped } from '../learn/evaluate.js';
+import { activitiesOf, containsAll } from './match.js';
+import { renderAdvice, type Advice, type Rendered } from './render.js';
+
+export interface PromptContext {
+  budget_chars: number;
+  top: number;
+  min_relevance: number;
+  advice: Record<string, Advice>;
+  index: Bm25Index;
+}
+
+export interface ContextBundle {
+  /** "global" and one entry per project slug with enough sessions of its own */
+  session_start: Record<string, Rendered>;
+  prompt: PromptContext;
+  /** by subagent type */
+  subagents: Record<string, Rendered>;
+  holdout_percent: number;
+}
+
+export interface ContextInput {
+  global: LearnResult;
+  projects: ReadonlyMap<string, LearnResult>;
+  subagents: ReadonlyMap<string, LearnResult>;
+  traces: readonly SessionTrace[];
+  budget_chars: number;
+  top: number;
+  min_relevance: number;
+  holdout_share: number;
+  max_gap: number;
+  demoted?: ReadonlySet<string>;
+}
+
+/** Claude Code's own project-folder naming: every character but letters and digits becomes "-". */
+export function projectSlug(dir: string): string {
+  return dir.replace(/[^A-Za-z0-9]/g, '-');
+}
+
+export function buildContextBundle(input: ContextInput): ContextBundle {
+  const opts = { top: input.top, demoted: input.demoted };
+  const sessionStart: Record<string, Rendered> = {};
+  const global = renderAdvice(adviceFromLearn(input.global, opts), input.budget_chars);
+  if (global.ids.length) sessionStart.global = global;
+  for (const [project, result] of [...input.projects].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    const r = renderAdvice(adviceFromLearn(result, opts), input.budget_chars);
+    if (r.ids.length) sessionStart[projectSlug(project)] = r;
+  }
+  const subagents: Record<string, Rendered> = {};
+  for (const [agent, result] of [...input.subagents].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    const r = renderAdvice(adviceFromLearn(result, opts), input.budget_chars);
+    if (r.ids.length) subagents[agent] = r;
+  }
+
+  // Prompt relevance: each piece of advice is "about" the prompts of the sessions it occurred in.
+  const candidates = adviceFromLearn(input.global, { top: Math.max(input.top * 4, 20), demoted: input.demoted });
+  const sequences = input.traces.map((t) => ({ activities: activitiesOf(t), prompts: t.prompts.join('\n') }));
+  const docs = candidates.map((a) => ({
+    id: a.id,
+    text: sequences
+      .filter((s) => (a.kind === 'parallel' ? containsAll(s.activities, a.steps) : containsGapped(s.activities, a.steps, input.max_gap)))
+      .map((s) => s.prompts)
+      .join('\n'),
+  }));
+  return {
+    session_start: sessionStart,
+    prompt: {
+      budget_chars: input.budget_chars,
+      top: input.top,
+      min_relevance: input.min_relevance,
+      advice: Object.fromEntries(candidates.map((a) => [a.id, a])),
+      index: buildBm25(docs),
+    },
+    subagents,
+    holdout_percent: Math.round(input.holdout_share * 100),
+  };
+}

@@ -1,0 +1,82 @@
+// Renders the advice injected into a session: a few markdown lines, each carrying its evidence,
+// never longer than the budget. Pure.
+
+/** One piece of advice, already chosen and ranked. */
+export interface Advice {
+  /** stable id, recorded with every injection so the learner can tell whether it helped */
+  id: string;
+  kind: 'sequence' | 'parallel' | 'avoid';
+  /** activity names in order (sequence, avoid) or as a set (parallel) */
+  steps: string[];
+  sessions: number;
+  /** percentages 0..1, null when unknown */
+  pass_rate: number | null;
+  baseline: number | null;
+  /** parallel only: wall-clock time the overlap saved, summed over sessions */
+  saved_ms?: number;
+}
+
+export interface Rendered {
+  text: string;
+  /** ids of the advice that fit in the budget, in order */
+  ids: string[];
+}
+
+const HEADER = '## Patterns learned from past sessions in this project (agentops-meta)';
+const SECTION: Record<Advice['kind'], string> = {
+  sequence: 'Sequences that went with passing tests:',
+  parallel: 'Worth running in parallel:',
+  avoid: 'Avoid (went with failing tests):',
+};
+const FOOTER = 'Evidence is from recorded sessions; follow it when it fits the task.';
+
+const pct = (x: number) => `${Math.round(x * 100)}%`;
+
+export function adviceLine(a: Advice): string {
+  const joiner = a.kind === 'parallel' ? ' + ' : ' → ';
+  const what = a.steps.join(joiner);
+  const rates = a.pass_rate !== null && a.baseline !== null ? `tests passed ${pct(a.pass_rate)} vs ${pct(a.baseline)} baseline` : null;
+  if (a.kind === 'parallel') {
+    const saved = a.saved_ms && a.saved_ms > 0 ? `, saved ${formatDuration(a.saved_ms)}` : '';
+    return `- ${what}: run concurrently in ${a.sessions} sessions${saved}${rates ? `; ${rates}` : ''}`;
+  }
+  return `- ${what}: seen in ${a.sessions} sessions${rates ? `, ${rates}` : ''}`;
+}
+
+export function formatDuration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min ${s % 60} s`;
+  return `${Math.floor(m / 60)} h ${m % 60} min`;
+}
+
+/**
+ * Greedy in rank order: an item goes in when it, and its section heading if it is the first of its
+ * kind, still fit. The result, header and footer included, is never longer than `budget` characters;
+ * nothing is rendered when not even one item fits.
+ */
+export function renderAdvice(items: readonly Advice[], budget: number): Rendered {
+  const fixed = HEADER.length + 1 + FOOTER.length + 1;
+  let used = fixed;
+  const chosen = new Map<Advice['kind'], string[]>();
+  const ids: string[] = [];
+  for (const item of items) {
+    const line = adviceLine(item);
+    const heading = chosen.has(item.kind) ? 0 : SECTION[item.kind].length + 1;
+    const cost = heading + line.length + 1;
+    if (used + cost > budget) continue;
+    used += cost;
+    if (!chosen.has(item.kind)) chosen.set(item.kind, []);
+    chosen.get(item.kind)!.push(line);
+    ids.push(item.id);
+  }
+  if (ids.length === 0) return { text: '', ids };
+  const parts = [HEADER];
+  for (const kind of ['sequence', 'parallel', 'avoid'] as const) {
+    const lines = chosen.get(kind);
+    if (lines) parts.push(SECTION[kind], ...lines);
+  }
+  parts.push(FOOTER);
+  return { text: parts.join('\n'), ids };
+}

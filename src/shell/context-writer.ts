@@ -1,0 +1,61 @@
+// Writes the precomputed planner context where the hooks read it. Every file is written whole
+// (tmp + rename), so a hook never reads half of one.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ContextBundle } from '../plan/context.js';
+
+export interface ContextWriteOptions {
+  dir: string;
+  bundle: ContextBundle;
+  /** node binary and CLI the SessionStart hook uses to start the daemon; null turns autostart off */
+  autostart: { node: string; cli: string } | null;
+}
+
+function writeWhole(file: string, text: string): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, text, { mode: 0o600 });
+  fs.renameSync(tmp, file);
+}
+
+export function writeContext({ dir, bundle, autostart }: ContextWriteOptions): void {
+  const sessionStart = path.join(dir, 'session-start');
+  fs.mkdirSync(sessionStart, { recursive: true, mode: 0o700 });
+  const keep = new Set<string>();
+  for (const [key, rendered] of Object.entries(bundle.session_start)) {
+    // One line each: the hook reads them with the shell's `read`, no fork. JSON.stringify escapes newlines.
+    writeWhole(path.join(sessionStart, `${key}.ctx`), `${JSON.stringify(rendered.text)}\n`);
+    writeWhole(path.join(sessionStart, `${key}.ids`), `${JSON.stringify(rendered.ids)}\n`);
+    keep.add(`${key}.ctx`).add(`${key}.ids`);
+  }
+  for (const name of fs.readdirSync(sessionStart)) if (!keep.has(name)) fs.rmSync(path.join(sessionStart, name), { force: true });
+  writeWhole(path.join(dir, 'prompt.json'), JSON.stringify(bundle.prompt));
+  writeWhole(path.join(dir, 'subagents.json'), JSON.stringify(bundle.subagents));
+  writeWhole(path.join(dir, 'holdout-percent'), `${bundle.holdout_percent}\n`);
+  const autostartFile = path.join(dir, 'autostart');
+  if (autostart) writeWhole(autostartFile, `${autostart.node}\n${autostart.cli}\n`);
+  else fs.rmSync(autostartFile, { force: true });
+}
+
+/** Session state files (holdout decision, ids injected) are only needed while a session runs. */
+export function pruneSessionState(dir: string, now: number, maxAgeMs = 7 * 86_400_000): number {
+  const sessions = path.join(dir, 'sessions');
+  let removed = 0;
+  let names: string[];
+  try {
+    names = fs.readdirSync(sessions);
+  } catch {
+    return 0;
+  }
+  for (const name of names) {
+    const file = path.join(sessions, name);
+    try {
+      if (now - fs.statSync(file).mtimeMs > maxAgeMs) {
+        fs.rmSync(file, { force: true });
+        removed++;
+      }
+    } catch {
+      // gone already
+    }
+  }
+  return removed;
+}

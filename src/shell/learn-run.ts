@@ -1,0 +1,93 @@
+// One learning run: read events, build traces, learn globally, per project and per subagent type,
+// and precompute the planner context. The only I/O is reading the store and writing context files.
+import type { Config } from '../config/schema.js';
+import type { EventRecord, SessionTrace } from '../core/types.js';
+import { adviceEffects, type AdviceEffect, type Injection } from '../learn/advice-effect.js';
+import { learn } from '../learn/learn.js';
+import { mineParallel } from '../learn/parallel.js';
+import { buildTraces, subagentTraces } from '../learn/traces.js';
+import type { LearnOptions, LearnResult } from '../learn/types.js';
+import { buildContextBundle, type ContextBundle } from '../plan/context.js';
+import type { EventStore } from '../store/port.js';
+
+export interface LearnRun {
+  result: LearnResult;
+  traces: SessionTrace[];
+  projects: Map<string, LearnResult>;
+  subagents: Map<string, LearnResult>;
+  bundle: ContextBundle;
+  /** time the evidence is weighed at: the end of the newest session, so the same data learns the same */
+  as_of: number;
+  /** did the injected advice help? (injected vs holdout sessions) */
+  advice: AdviceEffect[];
+}
+
+/** AgentopsInjection records the planner hooks spooled: which advice went into which session. */
+export function injectionsOf(events: readonly EventRecord[]): Injection[] {
+  const out: Injection[] = [];
+  for (const e of events) {
+    if (e.event !== 'AgentopsInjection') continue;
+    try {
+      const p = JSON.parse(e.payload) as { hook?: unknown; holdout?: unknown; ids?: unknown };
+      const ids = Array.isArray(p.ids) ? p.ids.filter((x): x is string => typeof x === 'string') : [];
+      out.push({ session_id: e.session_id, ts_ms: e.ts_ms, hook: String(p.hook ?? ''), holdout: p.holdout === true, ids });
+    } catch {
+      // a record we cannot read tells us nothing
+    }
+  }
+  return out;
+}
+
+export function learnOptions(config: Config, now: number): Partial<LearnOptions> & { now: number } {
+  const l = config.learn;
+  return { now, min_sessions: l.min_sessions, min_known: Math.max(1, Math.ceil(l.min_sessions / 2)), max_gap: l.max_gap, max_len: l.max_len, half_life_days: l.half_life_days, window: l.window };
+}
+
+/** Learning on one set of traces: sequential and anti-patterns from the learner, parallel ones beside. */
+export function learnAll(traces: readonly SessionTrace[], config: Config, now: number): LearnResult {
+  const result = learn(traces, learnOptions(config, now));
+  result.parallel = mineParallel([...traces], { min_sessions: config.learn.min_sessions, window: config.learn.window });
+  return result;
+}
+
+export function runLearning(store: EventStore, config: Config, fallbackNow: number): LearnRun {
+  const events = store.events();
+  const traces = buildTraces(events);
+  // Decay is measured from the newest session, not the wall clock: rerunning on unchanged data gives
+  // byte-identical results, so the nightly commit is empty when nothing new happened.
+  const newest = traces.reduce((m, t) => Math.max(m, t.end_ms), -Infinity);
+  const now = Number.isFinite(newest) ? newest : fallbackNow;
+  const advice = adviceEffects(traces, injectionsOf(events), { max_gap: config.learn.max_gap });
+  const result = learnAll(traces, config, now);
+  const enough = (n: number) => n >= config.learn.min_sessions;
+
+  const byProject = new Map<string, SessionTrace[]>();
+  for (const t of traces) if (t.project) byProject.set(t.project, [...(byProject.get(t.project) ?? []), t]);
+  const projects = new Map<string, LearnResult>();
+  // A project gets advice of its own only when it has enough sessions, and more than one project exists.
+  if (byProject.size > 1) for (const [p, ts] of byProject) if (enough(ts.length)) projects.set(p, learnAll(ts, config, now));
+
+  const byAgent = new Map<string, SessionTrace[]>();
+  for (const t of traces) {
+    for (const sub of subagentTraces(t)) {
+      const agent = sub.steps[0]?.agent;
+      if (agent) byAgent.set(agent, [...(byAgent.get(agent) ?? []), sub]);
+    }
+  }
+  const subagents = new Map<string, LearnResult>();
+  for (const [agent, ts] of byAgent) if (enough(ts.length)) subagents.set(agent, learnAll(ts, config, now));
+
+  const bundle = buildContextBundle({
+    global: result,
+    projects,
+    subagents,
+    traces,
+    budget_chars: config.planner.budget_chars,
+    top: config.planner.top,
+    min_relevance: config.planner.min_relevance,
+    holdout_share: config.planner.holdout_share,
+    max_gap: config.learn.max_gap,
+    demoted: new Set(advice.filter((a) => a.demoted).map((a) => a.id)),
+  });
+  return { result, traces, projects, subagents, bundle, advice, as_of: now };
+}

@@ -1,0 +1,111 @@
+// The learning commit: render the pattern library from a learning run and commit it into the
+// learning repository, touching nothing of the user's outside the learning paths.
+import fs from 'node:fs';
+import path from 'node:path';
+import { simpleGit } from 'simple-git';
+import { commitLearning, DEFAULT_ALLOWED_PREFIXES, ensureLearningRepo, readCommittedFiles, type CommitOutcome } from '../commit/git-commit.js';
+import { planLibraryWrite, renderLibrary, stableJson } from '../commit/library.js';
+import type { AdviceEffect } from '../learn/advice-effect.js';
+import { renderSkillFiles } from '../commit/skill.js';
+import type { Config } from '../config/schema.js';
+import type { LearnResult } from '../learn/types.js';
+import type { DataPaths } from './paths.js';
+
+export interface LearningCommitInput {
+  result: LearnResult;
+  evaluation: unknown | null;
+  /** did injected advice help: written to metrics/advice.json */
+  advice: readonly AdviceEffect[];
+  validatedKeys: ReadonlySet<string>;
+  date: string;
+  config: Config;
+  paths: DataPaths;
+  /** --repo, overriding the configured learning repository */
+  repo?: string;
+  /** the agentops-meta checkout, the default learning repository when it is a git repository */
+  packageRoot: string;
+  /** git environment (tests isolate the machine's git config with it) */
+  gitEnv?: Readonly<Record<string, string>>;
+}
+
+export interface LearningCommitReport {
+  repo: string;
+  outcome: CommitOutcome;
+  files: number;
+}
+
+/** A stable id for this machine's evidence file: no user or host name in a committed path. */
+export function machineId(paths: DataPaths): string {
+  const file = path.join(paths.home, 'machine-id');
+  try {
+    const id = fs.readFileSync(file, 'utf8').trim();
+    if (/^[a-f0-9]{16}$/.test(id)) return id;
+  } catch {
+    // first run: make one
+  }
+  const id = [...crypto.getRandomValues(new Uint8Array(8))].map((b) => b.toString(16).padStart(2, '0')).join('');
+  fs.mkdirSync(paths.home, { recursive: true, mode: 0o700 });
+  fs.writeFileSync(file, `${id}\n`, { mode: 0o600 });
+  return id;
+}
+
+async function isRepoTop(dir: string): Promise<boolean> {
+  try {
+    const top = (await simpleGit(dir).raw(['rev-parse', '--show-toplevel'])).trim();
+    return fs.realpathSync(top) === fs.realpathSync(dir);
+  } catch {
+    return false;
+  }
+}
+
+/** --repo, else the configured repository, else this checkout when it is a repository, else <data>/library. */
+export async function learningRepo(input: Pick<LearningCommitInput, 'repo' | 'config' | 'packageRoot' | 'paths' | 'gitEnv'>): Promise<string> {
+  const chosen = input.repo ?? input.config.nightly.repo;
+  if (chosen) return path.resolve(chosen);
+  if (await isRepoTop(input.packageRoot)) return input.packageRoot;
+  const dir = path.join(input.paths.home, 'library');
+  await ensureLearningRepo(dir, input.gitEnv);
+  return dir;
+}
+
+export async function learningCommit(input: LearningCommitInput): Promise<LearningCommitReport> {
+  const repo = await learningRepo(input);
+  if (!fs.existsSync(repo)) return { repo, outcome: { status: 'deferred', reason: `the learning repository ${repo} does not exist` }, files: 0 };
+  const gitEnv = input.gitEnv ? { ...input.gitEnv } : {};
+  const committed = await readCommittedFiles(repo, { env: gitEnv });
+  const previous = committed.size ? committed : null;
+  const library = renderLibrary({
+    result: input.result,
+    evaluation: input.evaluation,
+    previous,
+    date: input.date,
+    validatedKeys: input.validatedKeys,
+    machineId: machineId(input.paths),
+  });
+  library.set('metrics/advice.json', stableJson(input.advice, 3));
+  for (const [p, content] of renderSkillFiles({ result: input.result, validatedKeys: input.validatedKeys })) library.set(p, content);
+  const files = planLibraryWrite(library, previous);
+  const message = commitMessage(input.result, input.date, library.get(`patterns/learned/${input.date}.md`) ?? null);
+  const outcome = await commitLearning({
+    repo,
+    files,
+    message,
+    allowedPrefixes: DEFAULT_ALLOWED_PREFIXES,
+    identity: { name: input.config.nightly.author_name, email: input.config.nightly.author_email },
+    env: gitEnv,
+  });
+  return { repo, outcome, files: files.size };
+}
+
+/** One summary line, then the day's deltas (the learned/<date>.md file, which holds only abstract facts). */
+function commitMessage(result: LearnResult, date: string, learnedToday: string | null): string {
+  const s = result.stats;
+  const lines = [
+    `learning ${date}: ${result.sequential.length} sequential, ${result.parallel.length} parallel, ${result.anti.length} anti-patterns from ${s.sessions} sessions`,
+    '',
+    `Sessions: ${s.sessions} (${s.known_sessions} with test results); steps: ${s.events}; activities: ${s.activities}.`,
+    `Baseline test pass rate: ${s.baseline_pass_rate === null ? 'unknown' : `${Math.round(s.baseline_pass_rate * 100)}%`}.`,
+  ];
+  if (learnedToday) lines.push('', ...learnedToday.split('\n').filter((l) => !l.startsWith('# ')));
+  return `${lines.join('\n').trimEnd()}\n`;
+}

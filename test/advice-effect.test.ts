@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import type { SessionTrace, Step } from '../src/core/types.js';
+import { adviceEffects, type Injection } from '../src/learn/advice-effect.js';
+
+const step = (activity: string, t: number, passed?: boolean): Step => ({
+  activity,
+  start_ms: t,
+  end_ms: t + 1,
+  outcome: passed === false ? 'error' : 'ok',
+  tool_use_id: null,
+  agent: null,
+  test: passed === undefined ? null : { runner: 'vitest', passed, counts: { passed: null, failed: null, skipped: null, total: null } },
+});
+
+function session(id: string, acts: string[], passed: boolean | null): SessionTrace {
+  const steps = acts.map((a, i) => step(a, 100 + i * 10));
+  if (passed !== null) steps.push(step('Bash:test', 1000, passed));
+  return { session_id: id, project: null, start_ms: 0, end_ms: 2000, steps, stop_failures: 0, interrupts: 0, prompts: [] };
+}
+
+const ID = 'sequence:Read>Edit';
+
+describe('advice effect', () => {
+  it('compares told sessions with the holdout and counts who followed the advice', () => {
+    const traces: SessionTrace[] = [];
+    const injections: Injection[] = [];
+    for (let i = 0; i < 20; i++) {
+      // told: 15 of 20 pass; the 15 passing ones followed the advice
+      traces.push(session(`t${i}`, i < 15 ? ['Read', 'Edit'] : ['Edit'], i < 15));
+      injections.push({ session_id: `t${i}`, ts_ms: 50, hook: 'SessionStart', holdout: false, ids: [ID] });
+      // holdout: 8 of 20 pass
+      traces.push(session(`h${i}`, ['Read', 'Edit'], i < 8));
+      injections.push({ session_id: `h${i}`, ts_ms: 50, hook: 'SessionStart', holdout: true, ids: [] });
+    }
+    const [e] = adviceEffects(traces, injections);
+    expect(e).toMatchObject({ id: ID, injected_sessions: 20, known: 20, passed: 15, followed_sessions: 15, followed_passed: 15, holdout_known: 20, holdout_passed: 8, demoted: false });
+    expect(e!.effect).toBeCloseTo(0.75 - 0.4, 10);
+    expect(e!.effect_lower!).toBeGreaterThan(0);
+  });
+
+  it('demotes advice whose whole interval lies below the minimum effect, only with enough sessions', () => {
+    const make = (n: number) => {
+      const traces: SessionTrace[] = [];
+      const injections: Injection[] = [];
+      for (let i = 0; i < n; i++) {
+        traces.push(session(`t${i}`, ['Read', 'Edit'], i < n * 0.2));
+        injections.push({ session_id: `t${i}`, ts_ms: 50, hook: 'SessionStart', holdout: false, ids: [ID] });
+        traces.push(session(`h${i}`, ['Edit'], i < n * 0.7));
+        injections.push({ session_id: `h${i}`, ts_ms: 50, hook: 'SessionStart', holdout: true, ids: [] });
+      }
+      return adviceEffects(traces, injections)[0]!;
+    };
+    expect(make(30).demoted).toBe(true);
+    expect(make(5).demoted).toBe(false); // too few sessions to say
+  });
+
+  it('only counts steps after the injection as following it, and ignores unknown outcomes', () => {
+    const t = session('a', ['Read', 'Edit'], null);
+    const e = adviceEffects([t], [{ session_id: 'a', ts_ms: 500, hook: 'UserPromptSubmit', holdout: false, ids: [ID] }])[0]!;
+    expect(e).toMatchObject({ injected_sessions: 1, known: 0, followed_sessions: 0, pass_rate: null, effect: null, demoted: false });
+  });
+});
