@@ -5,7 +5,7 @@ import path from 'node:path';
 import { dataPaths, ingestSpool, openSqliteStore } from '../dist/lib.js';
 import { fmt, report } from './lib.mjs';
 
-function writeSpool(dir, n) {
+export function writeSpool(dir, n) {
   fs.mkdirSync(dir, { recursive: true });
   const base = 1_700_000_000_000_000_000n;
   for (let i = 0; i < n; i++) {
