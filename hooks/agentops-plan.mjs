@@ -120,7 +120,18 @@ function record(home, sessionId, hook, ids, holdout) {
   fs.writeFileSync(tmp, body, { mode: 384 });
   fs.renameSync(tmp, path.join(home, "spool", `${name}.json`));
 }
+function excluded(ctx) {
+  if (process.env.AGENTOPS_META_DISABLE) return true;
+  const entrypoint = process.env.CLAUDE_CODE_ENTRYPOINT;
+  if (!entrypoint) return false;
+  try {
+    return fs.readFileSync(path.join(ctx, "exclude-entrypoints"), "utf8").trim().split(",").includes(entrypoint);
+  } catch {
+    return false;
+  }
+}
 function runPlanHook(event, stdin) {
+  if (excluded(path.join(dataHome(), "context"))) return "";
   const payload = JSON.parse(stdin);
   const sessionId = typeof payload.session_id === "string" && /^[A-Za-z0-9_.-]+$/.test(payload.session_id) ? payload.session_id : null;
   if (!sessionId) return "";

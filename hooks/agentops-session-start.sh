@@ -12,6 +12,13 @@ fi
 ctx="$home/context"
 spool="$home/spool"
 
+# Observer isolation, as in agentops-capture.sh: an excluded session is neither recorded nor advised.
+[ -n "${AGENTOPS_META_DISABLE:-}" ] && exit 0
+if [ -n "${CLAUDE_CODE_ENTRYPOINT:-}" ] && [ -f "$ctx/exclude-entrypoints" ]; then
+  IFS= read -r excluded <"$ctx/exclude-entrypoints"
+  case ",$excluded," in *",$CLAUDE_CODE_ENTRYPOINT,"*) exit 0 ;; esac
+fi
+
 # The payload is one line of JSON; take the session id out of it without a JSON parser.
 IFS= read -r payload || [ -n "$payload" ] || payload=''
 sid=${payload#*\"session_id\":\"}

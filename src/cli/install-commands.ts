@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { formatInstallReport, install, uninstall, type InstallScope } from '../install/install.js';
+import { writeCaptureRules } from '../shell/context-writer.js';
 import { packageRoot } from '../shell/package-root.js';
 import { effectiveConfig } from './config-command.js';
 import type { CliContext } from './context.js';
@@ -42,7 +43,9 @@ export function registerInstallCommands(program: Command, ctx: CliContext): void
           dryRun: opts.dryRun ?? false,
           home: os.homedir(),
         };
-        const report = action === 'install' ? install({ ...common, root: packageRoot(), nodeBin: process.execPath, gate: effectiveConfig(ctx, common.projectDir).config.gate.stop }) : uninstall(common);
+        const { config } = effectiveConfig(ctx, common.projectDir);
+        const report = action === 'install' ? install({ ...common, root: packageRoot(), nodeBin: process.execPath, gate: config.gate.stop }) : uninstall(common);
+        if (action === 'install' && report.ok && !common.dryRun) writeCaptureRules(ctx.paths.context, config.privacy.exclude_entrypoints);
         if (opts.json) ctx.json(report);
         else ctx.out(formatInstallReport(report));
         if (!report.ok) throw new CliError(`${action} failed`, 1);

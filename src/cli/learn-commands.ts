@@ -11,7 +11,7 @@ import { scoreBm25 } from '../plan/bm25.js';
 import { projectSlug, type ContextBundle } from '../plan/context.js';
 import { selectForPrompt } from '../plan/select.js';
 import { ingestSpool } from '../ingest/ingest.js';
-import { writeContext } from '../shell/context-writer.js';
+import { writeCaptureRules, writeContext } from '../shell/context-writer.js';
 import { runLearning } from '../shell/learn-run.js';
 import { packageRoot } from '../shell/package-root.js';
 import { effectiveConfig } from './config-command.js';
@@ -47,6 +47,7 @@ export function learnNow(ctx: CliContext, now = Date.now()): LearnNow {
       bundle: run.bundle,
       autostart: config.daemon.autostart ? { node: process.execPath, cli: path.join(root, 'bin', 'agentops-meta.js') } : null,
     });
+    writeCaptureRules(ctx.paths.context, config.privacy.exclude_entrypoints);
     const { evidence: _evidence, ...summary } = run.result;
     fs.writeFileSync(learnedFile(ctx), JSON.stringify({ learned_at: new Date(now).toISOString(), ...summary }), { mode: 0o600 });
     store.setMeta('last_learn', new Date(now).toISOString());

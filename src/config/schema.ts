@@ -49,8 +49,12 @@ export const configSchema = z.strictObject({
     .strictObject({
       /** longest string kept in a stored payload */
       max_field_chars: z.number().int().min(100).max(1_000_000).default(4000),
-      /** sessions whose transcript entrypoint or agent type matches are not learned from (other tools' observers) */
-      exclude_entrypoints: z.array(z.string()).default([]),
+      /**
+       * sessions started with one of these CLAUDE_CODE_ENTRYPOINT values are neither captured nor advised
+       * (observer isolation: e.g. ["sdk-cli"] for other tools' background `claude -p` analysers);
+       * a tool can also set AGENTOPS_META_DISABLE=1 in the environment of the sessions it starts
+       */
+      exclude_entrypoints: z.array(z.string().regex(/^[A-Za-z0-9_.-]+$/)).default([]),
     })
     .prefault({}),
   nightly: z

@@ -46,7 +46,20 @@ function record(home: string, sessionId: string, hook: string, ids: string[], ho
   fs.renameSync(tmp, path.join(home, 'spool', `${name}.json`));
 }
 
+/** Observer isolation, as in the shell hooks: excluded sessions get no advice. */
+function excluded(ctx: string): boolean {
+  if (process.env.AGENTOPS_META_DISABLE) return true;
+  const entrypoint = process.env.CLAUDE_CODE_ENTRYPOINT;
+  if (!entrypoint) return false;
+  try {
+    return fs.readFileSync(path.join(ctx, 'exclude-entrypoints'), 'utf8').trim().split(',').includes(entrypoint);
+  } catch {
+    return false;
+  }
+}
+
 export function runPlanHook(event: string, stdin: string): string {
+  if (excluded(path.join(dataHome(), 'context'))) return '';
   const payload = JSON.parse(stdin) as Record<string, unknown>;
   const sessionId = typeof payload.session_id === 'string' && /^[A-Za-z0-9_.-]+$/.test(payload.session_id) ? payload.session_id : null;
   if (!sessionId) return '';

@@ -6,7 +6,8 @@
 //   (b at most `window` positions after a, flat K×K);
 // - start / end activity counts;
 // - per-session "touched" sets → session-level Support (sessions, known, passed, weighted) for every
-//   activity, df edge and ef pair; the occurrence judged is the last one in the session (outcomes.ts);
+//   activity, df edge and ef pair, judged by the session outcome when an occurrence ends at or before
+//   the session's last test run (its first occurrence decides, outcomes.ts);
 // - per-activity duration stats and error / interrupt / refusal counts.
 //
 // Additivity: every number in Evidence is a sum over sessions, so evidence from disjoint session sets
@@ -109,12 +110,12 @@ class SupportColumns {
 
 /**
  * Session-level tracking of a keyed relation (activities, or K×K pairs as a*K+b) within one pass:
- * occurrence counts, which keys the current session touched, and the last position each was seen at.
+ * occurrence counts, which keys the current session touched, and the first position each was seen at.
  */
 class PairTracker {
   readonly count: Uint32Array;
   private readonly stamp: Int32Array;
-  private readonly last: Int32Array;
+  private readonly first: Int32Array;
   private readonly slot: Int32Array;
   private touched: Int32Array;
   private nTouched = 0;
@@ -123,7 +124,7 @@ class PairTracker {
   constructor(keys: number) {
     this.count = new Uint32Array(keys);
     this.stamp = new Int32Array(keys).fill(-1);
-    this.last = new Int32Array(keys);
+    this.first = new Int32Array(keys);
     this.slot = new Int32Array(keys).fill(-1);
     this.touched = new Int32Array(64);
     this.support = new SupportColumns(Math.min(keys, 4096));
@@ -133,25 +134,26 @@ class PairTracker {
     this.count[key]!++;
     if (this.stamp[key] !== session) {
       this.stamp[key] = session;
-      this.last[key] = pos;
+      this.first[key] = pos;
       if (this.nTouched === this.touched.length) {
         const t = new Int32Array(this.touched.length * 2);
         t.set(this.touched);
         this.touched = t;
       }
       this.touched[this.nTouched++] = key;
-    } else if (pos > this.last[key]!) {
-      this.last[key] = pos;
+    } else if (pos < this.first[key]!) {
+      // eventually-follows pairs are not seen in order of their end position
+      this.first[key] = pos;
     }
   }
 
   /** Closes the session: adds its Support to every touched key. */
-  flush(outcomeFrom: Int8Array, final: number, w: number): void {
+  flush(verdictAt: Int8Array, final: number, w: number): void {
     for (let t = 0; t < this.nTouched; t++) {
       const key = this.touched[t]!;
       let s = this.slot[key]!;
       if (s < 0) this.slot[key] = s = this.support.newSlot();
-      this.support.add(s, outcomeFrom[this.last[key]!]!, final, w);
+      this.support.add(s, verdictAt[this.first[key]!]!, final, w);
     }
     this.nTouched = 0;
   }
@@ -217,9 +219,9 @@ export function buildEvidence(log: EncodedLog, opts: EvidenceOptions): Evidence 
       if (i + 1 < e) df.see(row + acts[i + 1]!, s, i + 1);
       for (let j = i + 1; j <= lim; j++) ef.see(row + acts[j]!, s, j);
     }
-    actTracker.flush(log.outcomeFrom, fin, w);
-    df.flush(log.outcomeFrom, fin, w);
-    ef.flush(log.outcomeFrom, fin, w);
+    actTracker.flush(log.verdictAt, fin, w);
+    df.flush(log.verdictAt, fin, w);
+    ef.flush(log.verdictAt, fin, w);
   }
 
   const order = [...log.names.keys()].sort((x, y) => cmpStr(log.names[x]!, log.names[y]!));

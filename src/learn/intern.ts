@@ -2,7 +2,7 @@
 // Integer ids are an in-memory detail of one run: everything that leaves the learner is keyed by name.
 import type { SessionTrace } from '../core/types.js';
 import { decayWeight } from './stats.js';
-import { mix32, outcomeFrom, sessionVerdict, UNKNOWN } from './outcomes.js';
+import { mix32, sessionVerdict, UNKNOWN, verdictAt } from './outcomes.js';
 
 export class Interner {
   private readonly ids = new Map<string, number>();
@@ -44,8 +44,8 @@ export interface EncodedLog {
   /** activity id per position */
   acts: Int32Array;
   offsets: Int32Array;
-  /** outcomes.ts outcomeFrom, per position */
-  outcomeFrom: Int8Array;
+  /** outcomes.ts verdictAt, per position: how an occurrence ending there is judged */
+  verdictAt: Int8Array;
   /** step duration (end - start) per position */
   duration_ms: Float64Array;
   /** 0 ok, 1 error, 2 interrupted, 3 blocked or denied; per position */
@@ -102,7 +102,7 @@ export function encodeTraces(traces: readonly SessionTrace[], opts: EncodeOption
   for (let s = 0; s < n; s++) {
     const t = traces[s]!;
     offsets[s] = pos;
-    const from = outcomeFrom(t.steps);
+    const from = verdictAt(t.steps);
     let errs = 0;
     for (let i = 0; i < t.steps.length; i++) {
       const step = t.steps[i]!;
@@ -126,7 +126,7 @@ export function encodeTraces(traces: readonly SessionTrace[], opts: EncodeOption
     names: interner.names,
     acts,
     offsets,
-    outcomeFrom: outcome,
+    verdictAt: outcome,
     duration_ms: duration,
     step_outcome: stepOutcome,
     final,

@@ -5,14 +5,20 @@
 //   the runner and read its result), or, when the output could not be read, a `Bash:test` /
 //   `PowerShell:test` step that completed (ok = passed, error = failed). Steps that were interrupted,
 //   blocked or denied ran nothing and are never test runs.
-// - An OCCURRENCE of a pattern succeeds when the next test run at or after its last step passes (a
-//   pattern that ends with a test run is judged by that run). If no test run follows it, the session's
-//   last test run decides.
-// - For a pattern and a session that contains it several times, the LAST occurrence (the one ending
-//   latest) is the one judged: it is the one closest to the state the session left behind.
-// - A session with no test run has an UNKNOWN outcome: it counts in `sessions` but not in `known`,
-//   and never as a failure.
-// - The baseline of a pattern uses the other known sessions' final verdicts (their last test run).
+// - A session's OUTCOME is its last test run (passed or failed). A session with no test run has an
+//   UNKNOWN outcome: it counts in `sessions` but not in `known`, and never as a failure.
+// - A pattern (activity, edge) is judged by the outcome of the sessions it occurs in, and only by
+//   occurrences that END AT OR BEFORE the session's last test run. Steps after the last test run
+//   cannot have caused it; they are often its consequence (a `git commit` after green tests), and
+//   counting them would report "commit after testing" as a way to pass. A session where the pattern
+//   occurs only after the last test run counts in `sessions`, not in `known`, and its verdict goes to
+//   the baseline (the sessions without the pattern).
+//   Why the session outcome and not "the next test run after the occurrence": advice is injected to
+//   make a session end green, parallel.ts and the held-out check (evaluate.ts) use the session
+//   outcome, and in a red–green cycle the run right after an edit is often meant to fail, so the next
+//   run would penalise exactly the practice worth advising. (Measured on the simulator, N = 1000: the
+//   planted Read → Edit → Bash:test passed 0.64 by its next run, 0.75 by the session outcome.)
+// - The baseline of a pattern uses the other known sessions' outcomes.
 // - Tool errors, interrupts and StopFailure are SECONDARY signals: reported next to the pass rate
 //   (error_rate, interrupted_sessions, stop_failure_sessions), never mixed into it.
 import type { SessionTrace, Step } from '../core/types.js';
@@ -36,19 +42,16 @@ export function stepVerdict(step: Step): Verdict {
 }
 
 /**
- * outcomeFrom[i] = verdict of the first test run at index >= i, or the session's last test run when
- * none follows, or UNKNOWN when the session has no test run. One backward scan.
+ * verdictAt[i] = the session's outcome (its last test run) for positions at or before that run, UNKNOWN
+ * after it and everywhere in a session without test runs. An occurrence ending at position i is
+ * judged by verdictAt[i].
  */
-export function outcomeFrom(steps: readonly Step[]): Int8Array {
-  const out = new Int8Array(steps.length);
-  let last: Verdict = UNKNOWN;
-  for (let i = steps.length - 1; i >= 0 && last === UNKNOWN; i--) last = stepVerdict(steps[i]!);
-  let cur: Verdict = last;
-  for (let i = steps.length - 1; i >= 0; i--) {
-    const v = stepVerdict(steps[i]!);
-    if (v !== UNKNOWN) cur = v;
-    out[i] = cur;
-  }
+export function verdictAt(steps: readonly Step[]): Int8Array {
+  const out = new Int8Array(steps.length).fill(UNKNOWN);
+  let last = steps.length - 1;
+  while (last >= 0 && stepVerdict(steps[last]!) === UNKNOWN) last--;
+  if (last < 0) return out;
+  out.fill(stepVerdict(steps[last]!), 0, last + 1);
   return out;
 }
 
@@ -77,7 +80,9 @@ export function sessionSignals(trace: SessionTrace): SessionSignals {
 
 /**
  * What ranking needs about the sessions containing one pattern. Additive. Computed for every mined
- * pattern, so it reads as little as possible per session.
+ * pattern, so it reads as little as possible per session. `known` / `passed` count the sessions with
+ * an occurrence before their outcome (see the header); `passed_final` equals `passed` (kept because
+ * Support has both: the baseline subtracts it from the totals).
  */
 export interface Tally {
   sessions: number;
@@ -104,20 +109,19 @@ export interface Signals {
 }
 
 /**
- * Tallies the sessions of a projection. The occurrence judged in each session is the one ending at
- * its largest end position (ends are ascending within a session).
+ * Tallies the sessions of a projection. A session's earliest end decides whether the pattern occurs
+ * before its outcome (ends are ascending within a session; every pre-outcome position has the same
+ * verdict, so the earliest end is the one to look at).
  */
 export function tallyProjection(log: EncodedLog, proj: Projection): Tally {
   const { sids, offs, ends } = proj;
-  const { weight, outcomeFrom, final, hash1, hash2 } = log;
+  const { weight, verdictAt, hash1, hash2 } = log;
   const n = sids.length;
   let known = 0;
   let passed = 0;
-  let passedFinal = 0;
   let wSessions = 0;
   let wKnown = 0;
   let wPassed = 0;
-  let wPassedFinal = 0;
   let h1 = 0;
   let h2 = 0;
   for (let k = 0; k < n; k++) {
@@ -126,28 +130,24 @@ export function tallyProjection(log: EncodedLog, proj: Projection): Tally {
     wSessions += w;
     h1 = (h1 + hash1[sid]!) >>> 0;
     h2 = (h2 + hash2[sid]!) >>> 0;
-    const fin = final[sid]!;
-    if (fin === UNKNOWN) continue;
+    const v = verdictAt[ends[offs[k]!]!]!;
+    if (v === UNKNOWN) continue;
     known++;
     wKnown += w;
-    if (outcomeFrom[ends[offs[k + 1]! - 1]!] === PASS) {
+    if (v === PASS) {
       passed++;
       wPassed += w;
-    }
-    if (fin === PASS) {
-      passedFinal++;
-      wPassedFinal += w;
     }
   }
   return {
     sessions: n,
     known,
     passed,
-    passed_final: passedFinal,
+    passed_final: passed,
     w_sessions: wSessions,
     w_known: wKnown,
     w_passed: wPassed,
-    w_passed_final: wPassedFinal,
+    w_passed_final: wPassed,
     h1,
     h2,
   };

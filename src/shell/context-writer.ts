@@ -36,6 +36,19 @@ export function writeContext({ dir, bundle, autostart }: ContextWriteOptions): v
   else fs.rmSync(autostartFile, { force: true });
 }
 
+/**
+ * What the hooks need from the configuration, as one-line files they read with the shell's `read`:
+ * the entrypoints whose sessions are not captured (observer isolation). Written by install, learn
+ * and the daemon, so a config change takes effect without waiting for a learning run.
+ */
+export function writeCaptureRules(dir: string, excludeEntrypoints: readonly string[]): void {
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const file = path.join(dir, 'exclude-entrypoints');
+  const list = excludeEntrypoints.filter((e) => /^[A-Za-z0-9_.-]+$/.test(e));
+  if (list.length) writeWhole(file, `${list.join(',')}\n`);
+  else fs.rmSync(file, { force: true });
+}
+
 /** Session state files (holdout decision, ids injected) are only needed while a session runs. */
 export function pruneSessionState(dir: string, now: number, maxAgeMs = 7 * 86_400_000): number {
   const sessions = path.join(dir, 'sessions');
