@@ -5,6 +5,8 @@ import type { Command } from 'commander';
 import { pairToolCalls } from '../core/pairing.js';
 import type { EventRecord } from '../core/types.js';
 import { ingestSpool } from '../ingest/ingest.js';
+import { enforceRetention } from '../shell/retention.js';
+import { effectiveConfig } from './config-command.js';
 import type { CliContext } from './context.js';
 import { UsageError } from './errors.js';
 import { formatBytes, table } from './table.js';
@@ -23,6 +25,17 @@ export function registerCaptureCommands(program: Command, ctx: CliContext): void
           `${report.duplicates} already stored, ${report.quarantined} quarantined` +
           (report.partial_writes ? `, ${report.partial_writes} partial writes quarantined` : ''),
       );
+    });
+
+  program
+    .command('prune')
+    .description('apply the retention limits now (age and database size; the daemon does it nightly)')
+    .option('--json', 'print the report as JSON')
+    .action((opts: { json?: boolean }) => {
+      const { config } = effectiveConfig(ctx, null);
+      const report = ctx.withStore((store) => enforceRetention(store, config.retention, Date.now()));
+      if (opts.json) return ctx.json(report);
+      ctx.out(`pruned ${report.sessions} sessions (${report.events} events, ${report.quarantined} quarantined payloads); database ${formatBytes(report.bytes_before)} → ${formatBytes(report.bytes_after)}`);
     });
 
   program

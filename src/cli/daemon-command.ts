@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { DaemonRunningError, pidFile, runDaemon, runningPid } from '../daemon/daemon.js';
 import { ingestSpool } from '../ingest/ingest.js';
+import { enforceRetention } from '../shell/retention.js';
 import { packageRoot } from '../shell/package-root.js';
 import { effectiveConfig } from './config-command.js';
 import type { CliContext } from './context.js';
@@ -42,6 +43,8 @@ export function registerDaemonCommand(program: Command, ctx: CliContext): void {
             ingest: () => ingestSpool({ paths: ctx.paths, store, maxFieldChars: config.privacy.max_field_chars }),
             learn: () => void learnNow(ctx),
             nightly: async (date) => {
+              const pruned = enforceRetention(store, config.retention, Date.now());
+              if (pruned.sessions) log(`retention: deleted ${pruned.sessions} old sessions (${pruned.events} events)`);
               const run = learnNow(ctx);
               if (!config.nightly.commit) return `nightly learn for ${date} (commit off in config)`;
               return `nightly ${date}: ${describeCommit(await commitNow(ctx, run, new Date()))}`;

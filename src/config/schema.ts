@@ -69,6 +69,14 @@ export const configSchema = z.strictObject({
       author_email: z.string().default('agentops-meta@localhost'),
     })
     .prefault({}),
+  retention: z
+    .strictObject({
+      /** sessions whose last event is older than this are deleted (the learned library keeps their evidence) */
+      max_age_days: z.number().int().min(1).default(365),
+      /** the database is kept under this size: the oldest sessions go first */
+      max_db_mb: z.number().min(1).default(1024),
+    })
+    .prefault({}),
   daemon: z
     .strictObject({
       autostart: z.boolean().default(true),

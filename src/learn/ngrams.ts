@@ -17,14 +17,14 @@ export const DEFAULT_NGRAM_OPTIONS: NgramOptions = { minN: 2, maxN: 4, minSuppor
 interface GramEntry {
   items: number[];
   sids: number[];
-  /** latest end position per session (positions ascend, so the last write wins) */
-  lastEnds: number[];
+  /** earliest end position per session (positions ascend, so the first write wins) */
+  firstEnds: number[];
 }
 
 /**
  * Every contiguous gram of length minN..maxN occurring in at least minSupport sessions, visited in
  * order of length, then lexicographic item order. Each projection has one end per session: the end of
- * the gram's last occurrence there.
+ * the gram's first occurrence there (the one outcomes.ts judges).
  */
 export function mineNgrams<T>(db: SequenceDb, options: Partial<NgramOptions>, visit: Visit<T>): MiningRun<T> {
   const opts = { ...DEFAULT_NGRAM_OPTIONS, ...options };
@@ -54,12 +54,11 @@ export function mineNgrams<T>(db: SequenceDb, options: Partial<NgramOptions>, vi
           key = Array.from(items.subarray(i, i + n)).join(',');
         }
         let g = grams.get(key);
-        if (!g) grams.set(key, (g = { items: Array.from(items.subarray(i, i + n)), sids: [], lastEnds: [] }));
+        if (!g) grams.set(key, (g = { items: Array.from(items.subarray(i, i + n)), sids: [], firstEnds: [] }));
         const end = i + n - 1;
-        if (g.sids[g.sids.length - 1] === s) g.lastEnds[g.lastEnds.length - 1] = end;
-        else {
+        if (g.sids[g.sids.length - 1] !== s) {
           g.sids.push(s);
-          g.lastEnds.push(end);
+          g.firstEnds.push(end);
         }
       }
     }
@@ -68,7 +67,7 @@ export function mineNgrams<T>(db: SequenceDb, options: Partial<NgramOptions>, vi
       const m = g.sids.length;
       const offs = new Int32Array(m + 1);
       for (let k = 0; k <= m; k++) offs[k] = k;
-      const proj: Projection = { sids: Int32Array.from(g.sids), offs, ends: Int32Array.from(g.lastEnds) };
+      const proj: Projection = { sids: Int32Array.from(g.sids), offs, ends: Int32Array.from(g.firstEnds) };
       explored++;
       out.push(visit(g.items, proj));
       lengths.push(n);

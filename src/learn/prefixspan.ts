@@ -9,8 +9,8 @@
 //   union of the windows [end+1, end+maxGap] once per session, so no position is scanned twice for the
 //   same prefix and new end lists come out sorted and duplicate-free.
 // - Output: every pattern of length 1..maxLen with support >= minSupport, passed to `visit` with its
-//   projection (a session's last end is the end of its latest occurrence, which outcomes.ts judges).
-//   Patterns of length maxLen (> 1) are never extended, so their projections keep only that last end.
+//   projection (a session's first end is the end of its earliest occurrence, which outcomes.ts judges).
+//   Patterns of length maxLen (> 1) are never extended, so their projections keep only that first end.
 //
 // Guard (dense logs: long sessions over a small alphabet make almost every short pattern frequent,
 // design note §6):
@@ -97,7 +97,7 @@ export function prefixSpan<T>(db: SequenceDb, options: PrefixSpanOptions, visit:
   const stamp = new Int32Array(K).fill(-1);
   let token = 0;
   // scratch for the fused leaf pass
-  const lastPos = new Int32Array(K);
+  const firstPos = new Int32Array(K);
   const touched = new Int32Array(K);
   let scratch = new Int32Array(1024);
   // offs of a projection with one end per session is 0, 1, 2, …: share one array
@@ -243,7 +243,7 @@ export function prefixSpan<T>(db: SequenceDb, options: PrefixSpanOptions, visit:
     return fill(supp, npos, nP, pS, bounds, buf);
   };
 
-  // Leaf extension (children will not be extended): ONE pass records, per session, the latest
+  // Leaf extension (children will not be extended): ONE pass records, per session, the earliest
   // position of every item seen in the windows; a counting sort by item then builds projections with
   // one end per session (all that tallying needs).
   const extendLeaf = (parent: Projection): Child[] => {
@@ -252,32 +252,32 @@ export function prefixSpan<T>(db: SequenceDb, options: PrefixSpanOptions, visit:
     const pO = parent.offs;
     const pE = parent.ends;
     const nP = pS.length;
-    let m = 0; // scratch holds (item, sid, lastPos) triples
+    let m = 0; // scratch holds (item, sid, firstPos) triples
     let scannedTotal = 0;
     for (let k = 0; k < nP; k++) {
       const sid = pS[k]!;
       const last = offsets[sid + 1]! - 1;
       const tBeg = pO[k]!;
       const tEnd = pO[k + 1]!;
-      // Walk the windows from the last end backwards: the first sight of an item is its latest
+      // Walk the windows in order, each position once: the first sight of an item is its earliest
       // position, so each position costs one load and one compare.
       const tok = token++;
-      let low = last + 1; // lowest position scanned so far
+      let scanned = -1; // highest position scanned so far
       let nt = 0;
-      for (let t = tEnd - 1; t >= tBeg; t--) {
+      for (let t = tBeg; t < tEnd; t++) {
         const e = pE[t]!;
-        let j = e + maxGap < last ? e + maxGap : last;
-        if (j >= low) j = low - 1;
-        if (j > e) scannedTotal += j - e;
-        for (; j > e; j--) {
+        let j = e >= scanned ? e + 1 : scanned + 1;
+        const to = e + maxGap < last ? e + maxGap : last;
+        if (to >= j) scannedTotal += to - j + 1;
+        for (; j <= to; j++) {
           const x = items[j]!;
           if (stamp[x] !== tok) {
             stamp[x] = tok;
-            lastPos[x] = j;
+            firstPos[x] = j;
             touched[nt++] = x;
           }
         }
-        if (e + 1 < low) low = e + 1;
+        if (to > scanned) scanned = to;
       }
       ensureScratch(m + 3 * nt);
       for (let t = 0; t < nt; t++) {
@@ -285,7 +285,7 @@ export function prefixSpan<T>(db: SequenceDb, options: PrefixSpanOptions, visit:
         supp[x]!++;
         scratch[m++] = x;
         scratch[m++] = sid;
-        scratch[m++] = lastPos[x]!;
+        scratch[m++] = firstPos[x]!;
       }
     }
     work += scannedTotal + m / 3;

@@ -95,6 +95,39 @@ export function openMemoryStore(): EventStore {
       };
     },
 
+    pruneBefore(before_ms: number) {
+      const last = new Map<string, number>();
+      for (const e of events.values()) last.set(e.session_id, Math.max(last.get(e.session_id) ?? -Infinity, e.ts_ms));
+      const drop = new Set([...last].filter(([, t]) => t < before_ms).map(([s]) => s));
+      let n = 0;
+      for (const [id, e] of events) if (drop.has(e.session_id) && events.delete(id)) n++;
+      let q = 0;
+      for (const [id, r] of quarantined) if (r.ts_ms < before_ms && quarantined.delete(id)) q++;
+      return { sessions: drop.size, events: n, quarantined: q };
+    },
+
+    pruneOldest(keep_fraction: number) {
+      const target = Math.floor(events.size * Math.min(1, Math.max(0, keep_fraction)));
+      const bySession = new Map<string, { last: number; n: number }>();
+      for (const e of events.values()) {
+        const s = bySession.get(e.session_id) ?? { last: -Infinity, n: 0 };
+        bySession.set(e.session_id, { last: Math.max(s.last, e.ts_ms), n: s.n + 1 });
+      }
+      const order = [...bySession].sort((a, b) => a[1].last - b[1].last || (a[0] < b[0] ? -1 : 1));
+      const drop = new Set<string>();
+      let remaining = events.size;
+      for (const [sid, s] of order) {
+        if (remaining <= target) break;
+        drop.add(sid);
+        remaining -= s.n;
+      }
+      let n = 0;
+      for (const [id, e] of events) if (drop.has(e.session_id) && events.delete(id)) n++;
+      return { sessions: drop.size, events: n, quarantined: 0 };
+    },
+
+    sizeBytes: () => [...events.values()].reduce((s, e) => s + e.payload.length + 200, 0),
+    compact: () => undefined,
     getMeta: (key) => meta.get(key) ?? null,
     setMeta: (key, value) => void meta.set(key, value),
     close: () => undefined,

@@ -45,6 +45,12 @@ export interface StoreCounts {
   quarantined: number;
 }
 
+export interface PruneResult {
+  sessions: number;
+  events: number;
+  quarantined: number;
+}
+
 export interface EventStore {
   /** Stores a batch atomically: either all of it is stored or none of it. Idempotent by id. */
   insert(events: readonly EventRecord[], quarantine: readonly QuarantineRecord[]): InsertResult;
@@ -56,6 +62,14 @@ export interface EventStore {
   testRuns(query?: { session_id?: string }): TestRunRow[];
   quarantine(limit?: number): QuarantineRecord[];
   counts(): StoreCounts;
+  /** Deletes whole sessions whose last event is older than `before_ms`, and older quarantine rows. */
+  pruneBefore(before_ms: number): PruneResult;
+  /** Deletes the oldest sessions until at most `keep_fraction` of the events remain. */
+  pruneOldest(keep_fraction: number): PruneResult;
+  /** Bytes the stored data takes (pages in use for SQLite). */
+  sizeBytes(): number;
+  /** Gives freed space back to the file system. */
+  compact(): void;
   getMeta(key: string): string | null;
   setMeta(key: string, value: string): void;
   close(): void;

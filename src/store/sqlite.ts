@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { EventRecord, QuarantineRecord } from '../core/types.js';
-import type { EventQuery, EventStore, InsertResult, SessionSummary, StoreCounts, TestRunRow } from './port.js';
+import type { EventQuery, EventStore, InsertResult, PruneResult, SessionSummary, StoreCounts, TestRunRow } from './port.js';
 import { MIGRATIONS } from './schema.js';
 import { recordToRow, rowToRecord, type EventRow } from './rows.js';
 
@@ -148,6 +148,51 @@ class SqliteStore implements EventStore {
            (SELECT COUNT(*) FROM events WHERE test IS NOT NULL) AS test_runs, (SELECT COUNT(*) FROM quarantine) AS quarantined`,
       )
       .get() as StoreCounts;
+  }
+
+  pruneBefore(before_ms: number): PruneResult {
+    return this.db.transaction(() => {
+      const sessions = this.db
+        .prepare('SELECT session_id FROM events GROUP BY session_id HAVING MAX(ts_ms) < ?')
+        .pluck()
+        .all(before_ms) as string[];
+      return { sessions: sessions.length, events: this.deleteSessions(sessions), quarantined: this.db.prepare('DELETE FROM quarantine WHERE ts_ms < ?').run(before_ms).changes };
+    })();
+  }
+
+  pruneOldest(keep_fraction: number): PruneResult {
+    return this.db.transaction(() => {
+      const total = (this.db.prepare('SELECT COUNT(*) FROM events').pluck().get() as number) ?? 0;
+      const target = Math.floor(total * Math.min(1, Math.max(0, keep_fraction)));
+      const order = this.db.prepare('SELECT session_id, COUNT(*) AS n FROM events GROUP BY session_id ORDER BY MAX(ts_ms), session_id').all() as { session_id: string; n: number }[];
+      const drop: string[] = [];
+      let remaining = total;
+      for (const s of order) {
+        if (remaining <= target) break;
+        drop.push(s.session_id);
+        remaining -= s.n;
+      }
+      return { sessions: drop.length, events: this.deleteSessions(drop), quarantined: 0 };
+    })();
+  }
+
+  private deleteSessions(ids: readonly string[]): number {
+    const del = this.db.prepare('DELETE FROM events WHERE session_id = ?');
+    let n = 0;
+    for (const id of ids) n += del.run(id).changes;
+    return n;
+  }
+
+  sizeBytes(): number {
+    const pages = this.db.pragma('page_count', { simple: true }) as number;
+    const free = this.db.pragma('freelist_count', { simple: true }) as number;
+    return (pages - free) * (this.db.pragma('page_size', { simple: true }) as number);
+  }
+
+  compact(): void {
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+    this.db.exec('VACUUM');
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
   }
 
   getMeta(key: string): string | null {
