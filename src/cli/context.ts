@@ -1,6 +1,6 @@
 // What every command needs: where the data lives, the store, and how to print.
 import fs from 'node:fs';
-import { openSqliteStore } from '../store/sqlite.js';
+import { openSqliteStoreRecovering } from '../store/sqlite.js';
 import type { EventStore } from '../store/port.js';
 import { dataPaths, type DataPaths } from '../shell/paths.js';
 import { CliError } from './errors.js';
@@ -22,7 +22,9 @@ export function defaultContext(env: NodeJS.ProcessEnv = process.env): CliContext
       let store: EventStore;
       try {
         fs.mkdirSync(paths.home, { recursive: true, mode: 0o700 });
-        store = openSqliteStore({ file: paths.db });
+        const opened = openSqliteStoreRecovering(paths.db);
+        store = opened.store;
+        if (opened.movedAside) process.stderr.write(`agentops-meta: the database could not be read; it was moved aside to ${opened.movedAside} and a new one started (run \`agentops-meta doctor\`)\n`);
       } catch (e) {
         throw new CliError(`cannot open the database at ${paths.db}: ${(e as Error).message}`, 1, 'run `agentops-meta doctor`, or set AGENTOPS_META_HOME to a writable folder');
       }

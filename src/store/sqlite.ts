@@ -30,6 +30,31 @@ export function openSqliteStore(options: SqliteStoreOptions): EventStore {
   return new SqliteStore(db);
 }
 
+/** SQLite's own words for a file that is not a usable database. */
+export function isCorruptionError(e: unknown): boolean {
+  const code = (e as { code?: unknown }).code;
+  return code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB' || (typeof code === 'string' && code.startsWith('SQLITE_CORRUPT'));
+}
+
+/**
+ * Opens the store; a database file SQLite cannot read (corrupted, or not a database) is moved aside
+ * as `<file>.corrupt-<time>` with its WAL, and a new one is created, so capture carries on. The spool
+ * is untouched: nothing not yet ingested is lost. `doctor` reports the moved file.
+ */
+export function openSqliteStoreRecovering(file: string, now = Date.now()): { store: EventStore; movedAside: string | null } {
+  try {
+    return { store: openSqliteStore({ file }), movedAside: null };
+  } catch (e) {
+    if (!isCorruptionError(e)) throw e;
+    const aside = `${file}.corrupt-${new Date(now).toISOString().replace(/[:.]/g, '-')}`;
+    fs.renameSync(file, aside);
+    for (const ext of ['-wal', '-shm']) if (fs.existsSync(file + ext)) fs.renameSync(file + ext, aside + ext);
+    const store = openSqliteStore({ file });
+    store.setMeta('moved_aside', aside);
+    return { store, movedAside: aside };
+  }
+}
+
 function migrate(db: Database.Database): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > MIGRATIONS.length) {
