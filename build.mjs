@@ -1,7 +1,7 @@
 // Bundles the CLI into dist/, and the Node hooks into hooks/agentops-*.mjs.
 // Dependencies stay external for the CLI (installed by npm); the hook bundles its little code and
 // imports nothing but node:*, so it runs from a plugin checkout without npm install. It is committed;
-// test/plan-hook.test.ts fails when it is out of date.
+// test/hook-bundles.test.ts fails when it is out of date.
 import { writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 

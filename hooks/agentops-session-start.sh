@@ -4,6 +4,8 @@
 # stalled. It reads a few small files with shell builtins and forks only `date` and `mv`, so it
 # costs a few milliseconds. Exit 0 always; stdout carries the injection and nothing else.
 exec 2>/dev/null
+LC_ALL=C
+export LC_ALL
 
 home="${AGENTOPS_META_HOME:-}"
 if [ -z "$home" ]; then
@@ -31,8 +33,8 @@ ts="${AGENTOPS_META_CLOCK_NS:-}"
 case "$ts" in *[!0-9]* | '') ts=$(perl -MTime::HiRes=time -e 'printf "%.0f", time()*1e9') || ts="$(date +%s)000000000" ;; esac
 
 # Advice for this project when the learner had enough of its sessions, else the global advice.
-# The file name is the project folder with every character but letters and digits made "-",
-# as Claude Code names its own project folders.
+# The file name is the project folder with every byte but ASCII letters and digits made "-"
+# (byte-wise, so it matches projectSlug() in src/plan/context.ts whatever the locale).
 key=global
 dir="${CLAUDE_PROJECT_DIR:-}"
 if [ -n "$dir" ]; then
@@ -56,6 +58,10 @@ share=10
 case "$share" in *[!0-9]* | '') share=10 ;; esac
 holdout=false
 [ $(((ts / 1000) % 100)) -lt "$share" ] && holdout=true
+# SessionStart fires again on resume and compact: a session keeps the coin it got first.
+prev=''
+[ -n "$sid" ] && [ -f "$ctx/sessions/$sid.json" ] && IFS= read -r prev <"$ctx/sessions/$sid.json"
+case "$prev" in '{"holdout":true'*) holdout=true ;; '{"holdout":false'*) holdout=false ;; esac
 
 # Health: a spool file older than a day means nothing is ingesting.
 health=''

@@ -262,14 +262,33 @@ describe('installed capture hook, run through bash -c', () => {
   });
 });
 
-describe('planner hook placeholder', () => {
-  it('is installed for SessionStart, exits 0 and prints nothing', async () => {
-    const command = commandsByEvent.get('SessionStart')?.find((c) => c.includes('agentops-session-start.sh'));
-    expect(command).toBeDefined();
+describe('installed planner hooks, before anything was learned', () => {
+  // Behaviour with learned context is tested in test/plan-hooks.test.ts; here: the installed
+  // commands run, and with no context they say nothing (exit 0, no stdout, no stderr).
+  const planners: [string, string, Record<string, unknown>][] = [
+    ['SessionStart', 'agentops-session-start.sh', { hook_event_name: 'SessionStart', source: 'startup', session_id: 's1' }],
+    ['UserPromptSubmit', 'agentops-plan.mjs UserPromptSubmit', { hook_event_name: 'UserPromptSubmit', session_id: 's1', prompt: 'fix the flaky test' }],
+    ['SubagentStart', 'agentops-plan.mjs SubagentStart', { hook_event_name: 'SubagentStart', session_id: 's1', agent_id: 'a1', agent_type: 'Explore' }],
+  ];
+
+  it('are registered next to the capture hook, and the gate is not (opt-in)', () => {
+    for (const [event, script] of planners) {
+      const cmds = commandsByEvent.get(event) ?? [];
+      expect(cmds.filter((c) => c.endsWith(`/hooks/${script}`))).toHaveLength(1);
+      expect(cmds.filter((c) => c.includes('/hooks/agentops-'))).toHaveLength(2);
+    }
+    expect([...commandsByEvent.values()].flat().filter((c) => c.includes('agentops-gate'))).toEqual([]);
+  });
+
+  it.each(planners)('%s: exits 0 and prints nothing', async (event, script, payload) => {
+    const command = commandsByEvent.get(event)?.find((c) => c.endsWith(`/hooks/${script}`)) ?? '';
     const dataHome = tempDir();
-    const run = await runHook(command ?? '', json({ hook_event_name: 'SessionStart', source: 'startup' }), envFor(dataHome), project);
+    const run = await runHook(command, json(payload), envFor(dataHome), project);
     expect(run.code).toBe(0);
-    expect(run.stdout.length).toBe(0);
+    expect(run.stdout.toString()).toBe('');
+    expect(run.stderr.toString()).toBe('');
+    // nothing injected, so nothing recorded
+    expect(spoolNames(dataHome)).toEqual([]);
   });
 });
 

@@ -10,6 +10,9 @@ import { REPO_ROOT } from './helpers/paths.js';
 
 type Obj = Record<string, unknown>;
 
+/** Handlers of ours in a default install: capture for every event, the SessionStart planner, the prompt/subagent planner. */
+const OURS = CAPTURE_EVENTS.length + 3;
+
 function merged(settings: unknown, root = '/opt/agentops-meta') {
   const r = mergeHooks(settings, hookEntries(root));
   if (!r.ok) throw new Error(r.error.message);
@@ -53,8 +56,9 @@ function userSettings(): Obj {
 }
 
 describe('mergeHooks', () => {
-  it('adds one handler per capture event plus the planner to empty settings', () => {
+  it('adds one handler per capture event plus the planner hooks to empty settings', () => {
     const r = merged({});
+    // the planner's events are capture events too, so the added events are exactly the capture events
     expect(r.added).toEqual([...CAPTURE_EVENTS]);
     expect(r.kept).toBe(0);
     expect(r.removed).toEqual([]);
@@ -64,7 +68,7 @@ describe('mergeHooks', () => {
       const handlers = commands(r.settings).filter((c) => c.event === event);
       expect(handlers.map((h) => h.command)).toContain(`'/opt/agentops-meta'/hooks/agentops-capture.sh ${event}`);
     }
-    // SessionStart: capture and planner share one matcher-less group
+    // capture and planner share one matcher-less group per event, capture first
     expect(hooks.SessionStart).toEqual([
       {
         hooks: [
@@ -73,7 +77,64 @@ describe('mergeHooks', () => {
         ],
       },
     ]);
-    expect(ours(r.settings)).toHaveLength(CAPTURE_EVENTS.length + 1);
+    for (const event of ['UserPromptSubmit', 'SubagentStart']) {
+      expect(hooks[event]).toEqual([
+        {
+          hooks: [
+            { type: 'command', command: `'/opt/agentops-meta'/hooks/agentops-capture.sh ${event}`, timeout: 10 },
+            { type: 'command', command: `node '/opt/agentops-meta'/hooks/agentops-plan.mjs ${event}`, timeout: 5 },
+          ],
+        },
+      ]);
+    }
+    // the TDD gate is opt-in: without {gate: true} Stop has the capture hook only
+    expect(hooks.Stop).toEqual([
+      { hooks: [{ type: 'command', command: `'/opt/agentops-meta'/hooks/agentops-capture.sh Stop`, timeout: 10 }] },
+    ]);
+    expect(ours(r.settings)).toHaveLength(OURS);
+  });
+
+  it('registers the opt-in TDD gate on Stop, and removes it again when the gate is turned off', () => {
+    const root = '/opt/agentops-meta';
+    const withGate = mergeHooks(userSettings(), hookEntries(root, 'node', { gate: true }));
+    if (!withGate.ok) throw new Error(withGate.error.message);
+    const stop = commands(withGate.settings).filter((c) => c.event === 'Stop' && isOurCommand(c.command));
+    expect(stop.map((c) => c.command)).toEqual([`'${root}'/hooks/agentops-capture.sh Stop`, `node '${root}'/hooks/agentops-gate.mjs`]);
+    expect(((withGate.settings.hooks as Obj).Stop as { hooks: Obj[] }[])[0]?.hooks[1]).toEqual({
+      type: 'command',
+      command: `node '${root}'/hooks/agentops-gate.mjs`,
+      timeout: 30,
+    });
+    expect(ours(withGate.settings)).toHaveLength(OURS + 1);
+
+    // turning the gate off: only the gate handler goes, Stop keeps its capture handler
+    const off = merged(withGate.settings, root);
+    expect(off.added).toEqual([]);
+    expect(off.removed).toEqual(['Stop']);
+    expect(JSON.stringify(off.settings)).toBe(JSON.stringify(merged(userSettings(), root).settings));
+    // and on again is the same as installing with the gate directly
+    const on = mergeHooks(off.settings, hookEntries(root, 'node', { gate: true }));
+    expect(on.ok && on.added).toEqual(['Stop']);
+    expect(on.ok && JSON.stringify(on.settings)).toBe(JSON.stringify(withGate.settings));
+  });
+
+  it('quotes a node binary path and rewrites the planner in place when it changes', () => {
+    const a = mergeHooks({}, hookEntries('/r', "/opt/my node's/bin/node"));
+    if (!a.ok) throw new Error(a.error.message);
+    const plan = commands(a.settings).filter((c) => c.command.includes('agentops-plan.mjs'));
+    expect(plan).toEqual([
+      { event: 'UserPromptSubmit', command: `'/opt/my node'\\''s/bin/node' '/r'/hooks/agentops-plan.mjs UserPromptSubmit` },
+      { event: 'SubagentStart', command: `'/opt/my node'\\''s/bin/node' '/r'/hooks/agentops-plan.mjs SubagentStart` },
+    ]);
+    const b = mergeHooks(a.settings, hookEntries('/r', '/usr/bin/node'));
+    if (!b.ok) throw new Error(b.error.message);
+    expect(b.added).toEqual(['UserPromptSubmit', 'SubagentStart']);
+    expect(b.removed).toEqual([]);
+    const direct = mergeHooks({}, hookEntries('/r', '/usr/bin/node'));
+    if (!direct.ok) throw new Error(direct.error.message);
+    expect(JSON.stringify(b.settings)).toBe(JSON.stringify(direct.settings));
+    // both run the same script, so they count as one handler of ours, never two
+    expect(ours(b.settings)).toHaveLength(OURS);
   });
 
   it('is idempotent: merging twice equals merging once, and reports nothing added', () => {
@@ -105,7 +166,7 @@ describe('mergeHooks', () => {
     const old = merged(userSettings(), '/old/place').settings;
     const r = merged(old, '/new place');
     expect(commands(r.settings).some((c) => c.command.includes('/old/place'))).toBe(false);
-    expect(ours(r.settings)).toHaveLength(CAPTURE_EVENTS.length + 1);
+    expect(ours(r.settings)).toHaveLength(OURS);
     // same result as installing the new root directly
     expect(JSON.stringify(r.settings)).toBe(JSON.stringify(merged(userSettings(), '/new place').settings));
     expect([...r.added].sort()).toEqual([...CAPTURE_EVENTS].sort());
@@ -134,7 +195,7 @@ describe('mergeHooks', () => {
     expect(hooks.OldEvent).toBeUndefined();
     expect(hooks.Stop).toHaveLength(1);
     expect(r.removed).toEqual(['OldEvent']);
-    expect(ours(r.settings)).toHaveLength(CAPTURE_EVENTS.length + 1);
+    expect(ours(r.settings)).toHaveLength(OURS);
   });
 
   it('returns typed errors for settings it cannot edit safely', () => {
@@ -215,12 +276,18 @@ describe('merge and remove, any foreign settings (property)', () => {
     { requiredKeys: [] },
   );
 
-  it('merge is idempotent, adds exactly our handlers, and remove restores the original', () => {
+  it('merge (gate on or off) is idempotent, adds exactly our handlers, and remove restores the original', () => {
     fc.assert(
-      fc.property(settings, fc.constantFrom('/a', '/b c', "/d'e"), (s, root) => {
-        const once = merged(s, root);
-        expect(JSON.stringify(merged(once.settings, root).settings)).toBe(JSON.stringify(once.settings));
-        expect(ours(once.settings)).toHaveLength(CAPTURE_EVENTS.length + 1);
+      fc.property(settings, fc.constantFrom('/a', '/b c', "/d'e"), fc.boolean(), (s, root, gate) => {
+        const entries = hookEntries(root, 'node', { gate });
+        const mergeOnce = (x: unknown) => {
+          const r = mergeHooks(x, entries);
+          if (!r.ok) throw new Error(r.error.message);
+          return r;
+        };
+        const once = mergeOnce(s);
+        expect(JSON.stringify(mergeOnce(once.settings).settings)).toBe(JSON.stringify(once.settings));
+        expect(ours(once.settings)).toHaveLength(OURS + (gate ? 1 : 0));
         expect(commands(once.settings).length - ours(once.settings).length).toBe(commands(s).length);
         expect(JSON.stringify(removed(once.settings).settings)).toBe(JSON.stringify(s));
       }),
@@ -265,7 +332,7 @@ describe('install / uninstall on disk', () => {
     for (const scope of ['user', 'project', 'local'] as const) {
       const report = install({ ...base, scope });
       expect(report.ok && report.settingsPath).toBe(paths[scope]);
-      expect(ours(read(paths[scope]))).toHaveLength(CAPTURE_EVENTS.length + 1);
+      expect(ours(read(paths[scope]))).toHaveLength(OURS);
     }
   });
 
@@ -279,6 +346,19 @@ describe('install / uninstall on disk', () => {
     expect(fs.readdirSync(path.dirname(file))).toEqual(['settings.json']);
     const cmds = ours(read(file)).map((c) => c.command);
     expect(cmds).toContain(`'${REPO_ROOT}'/hooks/agentops-capture.sh PreToolUse`);
+  });
+
+  it('passes the node binary and the gate option through to the settings file', () => {
+    const { project, opts } = setup();
+    expect(install({ ...opts, nodeBin: '/usr/local/bin/node', gate: true }).ok).toBe(true);
+    const cmds = ours(read(path.join(project, '.claude', 'settings.json')));
+    const node = "'/usr/local/bin/node' ";
+    expect(cmds.filter((c) => c.command.startsWith(node)).map((c) => [c.event, c.command.slice(node.length)])).toEqual([
+      ['UserPromptSubmit', `'${REPO_ROOT}'/hooks/agentops-plan.mjs UserPromptSubmit`],
+      ['SubagentStart', `'${REPO_ROOT}'/hooks/agentops-plan.mjs SubagentStart`],
+      ['Stop', `'${REPO_ROOT}'/hooks/agentops-gate.mjs`],
+    ]);
+    expect(cmds).toHaveLength(OURS + 1);
   });
 
   it('backs up an existing file, keeps its other content, leaves no temp file', () => {
@@ -380,8 +460,11 @@ describe('install / uninstall on disk', () => {
     const report = install(opts);
     expect(report).toMatchObject({ ok: true, changed: true });
     const cmds = ours(read(path.join(project, '.claude', 'settings.json')));
-    expect(cmds).toHaveLength(CAPTURE_EVENTS.length + 1);
-    expect(cmds.every((c) => c.command.startsWith(`'${REPO_ROOT}'/hooks/`))).toBe(true);
+    expect(cmds).toHaveLength(OURS);
+    // every handler of ours runs a script under the new root, directly or through node
+    const newRoot = `'${REPO_ROOT}'/hooks/`;
+    expect(cmds.every((c) => c.command.startsWith(newRoot) || c.command.startsWith(`node ${newRoot}`))).toBe(true);
+    expect(cmds.filter((c) => c.command.startsWith('node '))).toHaveLength(2);
   });
 
   it('writes through a symlinked settings file', () => {
@@ -395,7 +478,7 @@ describe('install / uninstall on disk', () => {
     expect(install(opts).ok).toBe(true);
     expect(fs.lstatSync(link).isSymbolicLink()).toBe(true);
     expect(read(real).model).toBe('opus');
-    expect(ours(read(real))).toHaveLength(CAPTURE_EVENTS.length + 1);
+    expect(ours(read(real))).toHaveLength(OURS);
     expect(fs.readdirSync(dotfiles)).toEqual(['claude-settings.json']);
   });
 

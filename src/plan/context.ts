@@ -38,9 +38,17 @@ export interface ContextInput {
   demoted?: ReadonlySet<string>;
 }
 
-/** Claude Code's own project-folder naming: every character but letters and digits becomes "-". */
+/**
+ * The context file name of a project folder: every UTF-8 byte that is not an ASCII letter or digit
+ * becomes "-" (byte-wise, as the SessionStart shell hook computes it).
+ */
 export function projectSlug(dir: string): string {
-  return dir.replace(/[^A-Za-z0-9]/g, '-');
+  let out = '';
+  for (const b of new TextEncoder().encode(dir)) {
+    const c = String.fromCharCode(b);
+    out += /[A-Za-z0-9]/.test(c) ? c : '-';
+  }
+  return out;
 }
 
 export function buildContextBundle(input: ContextInput): ContextBundle {
