@@ -1,22 +1,23 @@
 // Ingest throughput into SQLite against a bare read+parse of the same spool files. Target: >= 20,000 events/s.
+// The payloads come from the seeded simulator, so the mix of tools and test output is realistic.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { dataPaths, ingestSpool, openSqliteStore } from '../dist/lib.js';
+import { dataPaths, ingestSpool, openSqliteStore, simulate } from '../dist/lib.js';
 import { fmt, report } from './lib.mjs';
 
+/**
+ * Spool files as the capture hook names them, holding realistic hook payloads: the simulator's
+ * sessions (tool mix, Bash test runs with real runner output, subagents, MCP), first n payloads.
+ */
 export function writeSpool(dir, n) {
   fs.mkdirSync(dir, { recursive: true });
-  const base = 1_700_000_000_000_000_000n;
+  const sessions = Math.ceil(n / 40);
+  const { payloads } = simulate({ seed: 1, sessions, start_ms: Date.UTC(2026, 0, 1), days: 30 });
   for (let i = 0; i < n; i++) {
-    const post = i % 2 === 1;
-    const body = {
-      session_id: `session-${Math.floor(i / 200)}`, transcript_path: '/home/u/.claude/projects/x/s.jsonl', cwd: '/tmp',
-      hook_event_name: post ? 'PostToolUse' : 'PreToolUse', permission_mode: 'default', prompt_id: 'p', tool_name: i % 10 < 4 ? 'Bash' : 'Read',
-      tool_use_id: `toolu_${i >> 1}`, tool_input: i % 10 < 4 ? { command: 'npm test -- --reporter dot' } : { file_path: `/tmp/src/file${i % 50}.ts` },
-      ...(post ? { duration_ms: 120, tool_response: { stdout: 'line of output\n'.repeat(60) + ' Tests  12 passed (12)\n', stderr: '', interrupted: false } } : {}),
-    };
-    fs.writeFileSync(path.join(dir, `${base + BigInt(i)}-${1000 + (i % 97)}-${body.hook_event_name}.json`), JSON.stringify(body));
+    const p = payloads[i % payloads.length];
+    const ns = BigInt(Math.round(p.ts_ms)) * 1_000_000n + BigInt(i % 1_000_000);
+    fs.writeFileSync(path.join(dir, `${ns}-${1000 + (i % 97)}-${p.event}.json`), JSON.stringify(p.payload));
   }
 }
 

@@ -7,3 +7,4 @@ export { normalize } from './core/normalize.js';
 export type * from './core/types.js';
 export { hookEntries } from './install/hook-spec.js';
 export { formatSettingsJson, pluginHooksDocument } from './install/settings-merge.js';
+export { simulate } from './sim/simulate.js';

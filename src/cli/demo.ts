@@ -13,7 +13,7 @@ import { dataPaths } from '../shell/paths.js';
 import { simulate } from '../sim/simulate.js';
 import { defaultContext, type CliContext } from './context.js';
 import { CliError } from './errors.js';
-import { learnNow } from './learn-commands.js';
+import { commitNow, describeCommit, learnNow } from './learn-commands.js';
 import { table } from './table.js';
 
 export const DEMO_SEED = 20261129;
@@ -23,6 +23,8 @@ export interface DemoOptions {
   dir?: string;
   sessions: number;
   json?: boolean;
+  /** commit the learned library into this git repository (how this repository's patterns/ and metrics/ are made) */
+  commitTo?: string;
 }
 
 function progress(label: string): (done: number, total: number) => void {
@@ -69,6 +71,8 @@ export async function runDemo(ctx: CliContext, opts: DemoOptions): Promise<Recor
     return { report, byEvent, byActor, sessions: store.counts().sessions, tests: tests.length, passed: tests.filter((t) => t.passed).length };
   });
   const learned = learnNow(demoCtx, Date.UTC(2026, 10, 1));
+  // The learning date of simulated data is the day after its last session, so reruns commit nothing new.
+  const commit = opts.commitTo ? await commitNow(demoCtx, learned, new Date(learned.as_of + 86_400_000), path.resolve(opts.commitTo)) : null;
 
   const summary = {
     folder: root,
@@ -83,6 +87,7 @@ export async function runDemo(ctx: CliContext, opts: DemoOptions): Promise<Recor
     test_runs: captured.tests,
     test_runs_passed: captured.passed,
     patterns: { sequential: learned.result.sequential.length, parallel: learned.result.parallel.length, anti: learned.result.anti.length },
+    ...(commit ? { commit } : {}),
   };
   if (opts.json) return summary;
 
@@ -103,6 +108,7 @@ export async function runDemo(ctx: CliContext, opts: DemoOptions): Promise<Recor
     ? (JSON.parse(fs.readFileSync(path.join(paths.context, 'session-start', 'global.ctx'), 'utf8')) as string)
     : '';
   ctx.out(`\nWhat a new session is told at SessionStart:\n\n${start ? start.replace(/^/gm, '  ') : '  (nothing: no pattern meets the evidence bar)'}\n`);
+  if (commit) ctx.out(`${describeCommit(commit)}\n`);
   ctx.out(`Everything is in ${root} (data: ${data}). Explore it with:\n  AGENTOPS_META_HOME=${data} agentops-meta status | sessions | tests | patterns | plan`);
   return summary;
 }
@@ -133,6 +139,7 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
     .description('replay sample sessions through freshly installed hooks in a scratch folder, then ingest, learn and show the result')
     .option('--dir <dir>', 'scratch folder to use (default: a new temporary folder)')
     .option('--sessions <n>', 'number of sample sessions', (v) => Number(v), DEMO_SESSIONS)
+    .option('--commit-to <repo>', 'commit the learned pattern library into this git repository')
     .option('--json', 'print a summary as JSON')
     .action(async (opts: DemoOptions) => {
       const summary = await runDemo(ctx, opts);

@@ -7,6 +7,7 @@ import { registerConfigCommand } from './config-command.js';
 import { defaultContext } from './context.js';
 import { registerDaemonCommand } from './daemon-command.js';
 import { registerDemoCommand } from './demo.js';
+import { registerExportCommand } from './export-command.js';
 import { registerInstallCommands } from './install-commands.js';
 import { registerLearnCommands } from './learn-commands.js';
 import { CliError, EXIT } from './errors.js';
@@ -26,6 +27,7 @@ export async function main(argv: string[]): Promise<number> {
   registerDemoCommand(program, ctx);
   registerBackfillCommand(program, ctx);
   registerDaemonCommand(program, ctx);
+  registerExportCommand(program, ctx);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return EXIT.ok;

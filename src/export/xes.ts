@@ -72,19 +72,21 @@ interface LifecycleEvent {
   step: number;
   transition: 'start' | 'complete';
   ms: number;
-  /** sort rank among events at the same ms: 0 completions of steps that took time, 1 starts and zero-length completions */
-  rank: 0 | 1;
 }
 
-/** The start and complete event of every step, in the order described at the top. */
+/**
+ * The start and complete event of every step, in time order; ties by step index, then start before
+ * complete. Steps are in start order (a SessionTrace invariant), so at one instant a step that took
+ * time and ends there has a lower index than any step starting there: completions come first, and a
+ * zero-length step's start and completion stay adjacent.
+ */
 export function lifecycleEvents(steps: readonly Step[]): LifecycleEvent[] {
   const out: LifecycleEvent[] = [];
   steps.forEach((s, i) => {
-    out.push({ step: i, transition: 'start', ms: s.start_ms, rank: 1 });
-    out.push({ step: i, transition: 'complete', ms: s.end_ms, rank: s.end_ms > s.start_ms ? 0 : 1 });
+    out.push({ step: i, transition: 'start', ms: s.start_ms });
+    out.push({ step: i, transition: 'complete', ms: s.end_ms });
   });
-  // Within rank 1, step index then start-before-complete keeps a zero-length step's pair adjacent.
-  return out.sort((a, b) => a.ms - b.ms || a.rank - b.rank || a.step - b.step || (a.transition === 'start' ? -1 : 1));
+  return out.sort((a, b) => a.ms - b.ms || a.step - b.step || (a.transition === 'start' ? -1 : 1));
 }
 
 function eventLines(step: Step, e: LifecycleEvent): string[] {
