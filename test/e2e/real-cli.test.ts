@@ -5,6 +5,7 @@
 // session's request to the model carries the advice.
 // Needs the bundle: run `node build.mjs` first.
 // Set AGENTOPS_E2E_KEEP=1 to keep the temp dirs (spool, transcripts, database) for inspection.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -615,6 +616,26 @@ describe('real Claude Code CLI: sessions → learn → plan → injected into th
     const carrier = messages.find((m) => typeof m.content === 'string' && m.content.includes(HEADER));
     expect(carrier?.role).toBe('system');
     expect(carrier?.content).toContain(`${CONTEXT_PREFIX}${plan.text}`);
+  });
+
+  it('learn --commit writes the pattern library as one commit into a learning repository', () => {
+    const repo = path.join(sandbox!.root, 'learning-repo');
+    fs.mkdirSync(repo);
+    expect(spawnSync('git', ['init', '-q', repo]).status).toBe(0);
+    const out = metaJson<{ commit: { repo: string; outcome: { status: string; sha?: string; changed?: string[] } } }>(['learn', '--commit', '--repo', repo, '--json'], sandbox!);
+    expect(out.commit.outcome.status).toBe('committed');
+    const files = spawnSync('git', ['-C', repo, 'show', '--name-only', '--format=', 'HEAD'], { encoding: 'utf8' }).stdout.trim().split('\n');
+    expect(files).toEqual(expect.arrayContaining(['patterns/README.md', 'metrics/success_rates.csv', 'metrics/eval.json', '.claude/skills/agentops-meta/SKILL.md']));
+    expect(files.every((f) => /^(patterns|metrics)\/|^\.claude\/(skills\/agentops-meta\/|commands\/patterns\.md$)/.test(f))).toBe(true);
+    // Only abstract facts: nothing of the project's paths or the prompts reaches a committed file.
+    for (const f of files) {
+      const text = fs.readFileSync(path.join(repo, f), 'utf8');
+      expect(text, f).not.toContain(sandbox!.projectDir);
+      expect(text, f).not.toContain(MAIN_MARKER);
+    }
+    // A second run on the same data commits nothing.
+    const again = metaJson<{ commit: { outcome: { status: string } } }>(['learn', '--commit', '--repo', repo, '--json'], sandbox!);
+    expect(again.commit.outcome.status).toBe('unchanged');
   });
 
   it('the SessionStart hook recorded the injection, and ingest stores it', () => {
