@@ -61,6 +61,8 @@ export function normalize(input: NormalizeInput, ctx: NormalizeContext): Normali
     actor = subagentActor(p.agent_type);
   }
 
+  // Names come from the model (skill names, subagent types, MCP tools): redacted like any text.
+  if (actor) actor = { kind: actor.kind, name: redactText(actor.name), plugin: actor.plugin && redactText(actor.plugin), server: actor.server && redactText(actor.server) };
   const cwd = p.cwd ?? null;
   const record: EventRecord = {
     id: input.id,
@@ -68,13 +70,13 @@ export function normalize(input: NormalizeInput, ctx: NormalizeContext): Normali
     event: p.hook_event_name,
     ts: new Date(input.ts_ms).toISOString(),
     ts_ms: input.ts_ms,
-    tool_name: toolName,
+    tool_name: toolName === null ? null : redactText(toolName),
     tool_use_id: toolUseId,
     actor,
     outcome,
     duration_ms: duration,
     agent_id: p.agent_id ?? null,
-    agent_type: p.agent_type ?? null,
+    agent_type: p.agent_type ? redactText(p.agent_type) : null,
     prompt_id: p.prompt_id ?? null,
     cwd: cwd === null ? null : redactText(cwd),
     project: cwd === null ? null : redactText(ctx.projectOf(cwd) ?? cwd),

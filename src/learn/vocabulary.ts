@@ -70,8 +70,21 @@ export function makeVocabulary(options: Partial<VocabularyOptions> = {}): Vocabu
   return (call) => {
     const name = rawActivity(call, opts);
     if (dropped(name) || (call.tool_name !== null && dropped(call.tool_name))) return null;
-    return rename.get(name) ?? name;
+    return safeActivity(rename.get(name) ?? name);
   };
+}
+
+const SAFE_NAME = /^[A-Za-z0-9_.\/:@+()-]{1,96}$/;
+
+/**
+ * Activity names end up in committed files, so they must be names, not content: a skill, subagent
+ * or MCP name the model made up with spaces, quotes, paths or a redacted secret in it becomes
+ * `<kind>:other` (or `other`), keeping the step in the sequence without its text.
+ */
+export function safeActivity(name: string): string {
+  if (SAFE_NAME.test(name) && !name.includes('REDACTED') && !name.includes('//')) return name;
+  const kind = name.slice(0, name.indexOf(':'));
+  return /^(Agent|Skill|mcp|Bash|PowerShell)$/.test(kind) ? `${kind}:other` : 'other';
 }
 
 /** Activity name of a slash command ("/review", or "review" with plugin "p" → "/p:review"). */
