@@ -10,6 +10,7 @@ import { registerDemoCommand } from './demo.js';
 import { registerExportCommand } from './export-command.js';
 import { registerInstallCommands } from './install-commands.js';
 import { registerLearnCommands } from './learn-commands.js';
+import { registerReportCommands } from './report-commands.js';
 import { CliError, EXIT } from './errors.js';
 
 export async function main(argv: string[]): Promise<number> {
@@ -28,6 +29,7 @@ export async function main(argv: string[]): Promise<number> {
   registerBackfillCommand(program, ctx);
   registerDaemonCommand(program, ctx);
   registerExportCommand(program, ctx);
+  registerReportCommands(program, ctx);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return EXIT.ok;

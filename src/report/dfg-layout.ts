@@ -49,8 +49,8 @@ export interface DfgLayout {
 }
 
 const NODE_H = 30;
-const LAYER_GAP = 84;
-const NODE_GAP = 28;
+const LAYER_GAP = 92;
+const NODE_GAP = 40;
 const DUMMY_W = 12;
 const MARGIN = 24;
 const CHAR_W = 7;
@@ -246,19 +246,31 @@ export function layoutDfg(dfg: Dfg): DfgLayout {
     return { id: n.id, label: nodeLabel(n.id), count: countOf.get(n.id) ?? 0, layer: x.layer, x: x.x + dx, y: yOf(x.layer), w: x.w, h: NODE_H };
   });
 
-  // Two edges between the same pair of nodes (a → b and b → a) would overlap: offset them.
-  const pairKey = (d: { up: string; down: string }) => `${d.up}\u0000${d.down}`;
-  const pairCount = new Map<string, number>();
-  for (const d of dag) pairCount.set(pairKey(d), (pairCount.get(pairKey(d)) ?? 0) + 1);
+  // Ports: the edges leaving a node's bottom (entering its top) are spread along it, ordered by
+  // where their other end lies, so arrows do not pile into one point and twins (a → b, b → a) part.
+  const portX = new Map<string, number>();
+  const spread = (nodeId: string, edgeIds: number[], side: 'top' | 'bottom', otherX: (i: number) => number) => {
+    const sorted = [...edgeIds].sort((a, b) => otherX(a) - otherX(b) || a - b);
+    const vx = v(nodeId);
+    const spacing = sorted.length > 1 ? Math.min(12, (vx.w * 0.7) / (sorted.length - 1)) : 0;
+    sorted.forEach((i, k) => portX.set(`${side}:${i}`, vx.x + dx + (k - (sorted.length - 1) / 2) * spacing));
+  };
+  const bottoms = new Map<string, number[]>();
+  const tops = new Map<string, number[]>();
+  chains.forEach((c, i) => {
+    (bottoms.get(c[0]!) ?? bottoms.set(c[0]!, []).get(c[0]!)!).push(i);
+    (tops.get(c[c.length - 1]!) ?? tops.set(c[c.length - 1]!, []).get(c[c.length - 1]!)!).push(i);
+  });
+  for (const [id, list] of bottoms) spread(id, list, 'bottom', (i) => v(chains[i]![1]!).x);
+  for (const [id, list] of tops) spread(id, list, 'top', (i) => v(chains[i]![chains[i]!.length - 2]!).x);
   const laidEdges: LaidEdge[] = dag.map((d, i) => {
-    const offset = (pairCount.get(pairKey(d)) ?? 1) > 1 ? (d.back ? 7 : -7) : 0;
     const chain = chains[i]!;
     const pts: Point[] = chain.map((id, k) => {
       const x = v(id);
       const y = yOf(x.layer);
-      if (k === 0) return { x: x.x + dx + offset, y: y + NODE_H / 2 };
-      if (k === chain.length - 1) return { x: x.x + dx + offset, y: y - NODE_H / 2 };
-      return { x: x.x + dx + offset, y };
+      if (k === 0) return { x: portX.get(`bottom:${i}`) ?? x.x + dx, y: y + NODE_H / 2 };
+      if (k === chain.length - 1) return { x: portX.get(`top:${i}`) ?? x.x + dx, y: y - NODE_H / 2 };
+      return { x: x.x + dx, y };
     });
     return { from: d.e.from, to: d.e.to, count: d.e.count, points: d.back ? pts.reverse() : pts, back: d.back, self: false };
   });

@@ -4,7 +4,7 @@
 // Counted over every consecutive pair of main-thread steps (subagent calls are inside their Agent
 // step). Then cut to something a person can read: the `maxNodes` most frequent activities, and the
 // `maxEdges` heaviest edges among them, plus each kept node's heaviest incoming and outgoing edge,
-// so that no kept node floats unconnected.
+// so that no kept node floats unconnected, plus the heaviest edges out of start and into end.
 import type { SessionTrace } from '../core/types.js';
 
 export const DFG_START = '▶ start';
@@ -39,7 +39,7 @@ const key = (a: string, b: string) => `${a}\u0000${b}`;
 
 export function directlyFollows(traces: readonly SessionTrace[], options: DfgOptions = {}): Dfg {
   const maxNodes = options.maxNodes ?? 12;
-  const maxEdges = options.maxEdges ?? 24;
+  const maxEdges = options.maxEdges ?? 18;
   const counts = new Map<string, number>();
   const pairs = new Map<string, DfgEdge>();
   const add = (from: string, to: string) => {
@@ -68,6 +68,8 @@ export function directlyFollows(traces: readonly SessionTrace[], options: DfgOpt
     .sort((a, b) => b.count - a.count || (key(a.from, a.to) < key(b.from, b.to) ? -1 : 1));
 
   const chosen = new Set<DfgEdge>(candidates.slice(0, maxEdges));
+  // Where sessions begin and end is always shown: the heaviest edge out of start and into end.
+  for (const e of [candidates.find((x) => x.from === DFG_START), candidates.find((x) => x.to === DFG_END)]) if (e) chosen.add(e);
   for (const n of kept) {
     const heaviestIn = candidates.find((e) => e.to === n && e.from !== n);
     const heaviestOut = candidates.find((e) => e.from === n && e.to !== n);

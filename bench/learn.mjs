@@ -1,0 +1,65 @@
+// Learning at scale: events read from SQLite and learned (traces, sequential + parallel mining,
+// ranking), against one bare read of the same events from SQLite. Target at 1M events (~10k
+// sessions): <= 5x the bare read, <= 1 GB of memory.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DEFAULT_CONFIG, normalize, openSqliteStore, runLearning, simulate } from '../dist/lib.js';
+import { fmt, report } from './lib.mjs';
+
+function fill(file, events) {
+  const sessions = Math.ceil(events / 40);
+  const { payloads } = simulate({ seed: 3, sessions, start_ms: Date.UTC(2026, 0, 1), days: 60 });
+  const store = openSqliteStore({ file });
+  const ctx = { projectOf: () => null, maxFieldChars: 4000 };
+  let batch = [];
+  const n = Math.min(events, payloads.length);
+  for (let i = 0; i < n; i++) {
+    const r = normalize({ id: `b${String(i).padStart(9, '0')}`, ts_ms: payloads[i].ts_ms, source: 'hook', value: payloads[i].payload }, ctx);
+    if (r.ok) batch.push(r.record);
+    if (batch.length === 5000) {
+      store.insert(batch, []);
+      batch = [];
+    }
+  }
+  store.insert(batch, []);
+  const stored = store.counts();
+  store.close();
+  return stored;
+}
+
+function bareRead(file) {
+  const store = openSqliteStore({ file, readonly: true });
+  const t = performance.now();
+  let n = 0;
+  store.forEachEvent(() => n++);
+  const ms = performance.now() - t;
+  store.close();
+  return { ms, n };
+}
+
+export function benchLearn(sizes = [10_000, 100_000, 1_000_000]) {
+  const rows = [];
+  for (const size of sizes) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'am-bench-learn-'));
+    const file = path.join(dir, 'agentops.db');
+    const stored = fill(file, size);
+    const bare = bareRead(file);
+    const store = openSqliteStore({ file });
+    const rssBefore = process.memoryUsage().rss;
+    let peak = rssBefore;
+    const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+    const t = performance.now();
+    const run = runLearning(store, DEFAULT_CONFIG, Date.UTC(2026, 3, 1));
+    const ms = performance.now() - t;
+    clearInterval(timer);
+    peak = Math.max(peak, process.memoryUsage().rss);
+    store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+    rows.push([
+      `${stored.events} events, ${stored.sessions} sessions`,
+      `bare read ${fmt(bare.ms, 0)} ms; learn ${fmt(ms, 0)} ms = ${fmt(ms / bare.ms, 2)}x; peak RSS ${fmt(peak / 1024 / 1024, 0)} MB; ${run.result.sequential.length} seq / ${run.result.parallel.length} par / ${run.result.anti.length} anti${run.result.stats.truncated ? ' (miner guard hit)' : ''}`,
+    ]);
+  }
+  report('learning (SQLite -> traces -> mining -> ranking -> planner context) vs one bare read of the same rows; target at 1M: <= 5x, <= 1 GB', rows);
+}

@@ -1,0 +1,230 @@
+// report, catalog, doctor: see what was learned, what is installed and used, and whether the install
+// is healthy. This file gathers the inputs (store, spool, files, git); src/report, src/catalog and
+// src/doctor compute and render.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { joinCatalog } from '../catalog/join.js';
+import { scanInstalled } from '../catalog/scan.js';
+import type { Catalog, CatalogRow } from '../catalog/types.js';
+import type { Config } from '../config/schema.js';
+import type { SessionTrace } from '../core/types.js';
+import { formatDoctor, runDoctor } from '../doctor/doctor.js';
+import { loadLatency } from '../doctor/latency.js';
+import { evalHistory, learningRepo } from '../doctor/learning-repo.js';
+import { spoolState } from '../doctor/state-checks.js';
+import { buildTraces } from '../learn/traces.js';
+import type { LearnResult } from '../learn/types.js';
+import { buildReport, evalPoint, type EvalPoint, type LearnedPatterns, type ReportData } from '../report/data.js';
+import { renderHtml } from '../report/html.js';
+import { renderTerminal } from '../report/terminal.js';
+import { ago, pct, textTable } from '../report/text-charts.js';
+import { usageIndex } from '../report/usage.js';
+import { evaluateLearning } from '../shell/evaluate-run.js';
+import { learnAll } from '../shell/learn-run.js';
+import { packageRoot } from '../shell/package-root.js';
+import { effectiveConfig } from './config-command.js';
+import type { CliContext } from './context.js';
+import { CliError, UsageError } from './errors.js';
+import { learnedFile, localDate } from './learn-commands.js';
+import { formatBytes } from './table.js';
+
+/** Fewer sessions than this and a held-out evaluation says nothing: the test split would be a handful. */
+const MIN_SESSIONS_TO_EVALUATE = 8;
+
+/** Colour only for a terminal, and never when NO_COLOR is set (https://no-color.org). */
+export function useColour(env: NodeJS.ProcessEnv = process.env, stream: { isTTY?: boolean } = process.stdout): boolean {
+  return stream.isTTY === true && !env.NO_COLOR;
+}
+
+interface Stored {
+  traces: SessionTrace[];
+  testRuns: { ts_ms: number; passed: boolean }[];
+  events: number;
+  quarantined: number;
+  last_ingest: string | null;
+  last_learn: string | null;
+}
+
+function readStore(ctx: CliContext): Stored {
+  return ctx.withStore((store) => {
+    const counts = store.counts();
+    return {
+      traces: buildTraces(store.events()),
+      testRuns: store.testRuns().map((r) => ({ ts_ms: r.ts_ms, passed: r.passed })),
+      events: counts.events,
+      quarantined: counts.quarantined,
+      last_ingest: store.getMeta('last_ingest'),
+      last_learn: store.getMeta('last_learn'),
+    };
+  });
+}
+
+/** The last learning run (learned.json), else patterns learned now in memory (nothing is written). */
+function learnedPatterns(ctx: CliContext, traces: SessionTrace[], config: Config, now: number): LearnedPatterns | null {
+  const file = learnedFile(ctx);
+  if (fs.existsSync(file)) {
+    try {
+      const j = JSON.parse(fs.readFileSync(file, 'utf8')) as Omit<LearnResult, 'evidence'> & { learned_at?: string };
+      return { sequential: j.sequential ?? [], parallel: j.parallel ?? [], anti: j.anti ?? [], stats: j.stats ?? null, learned_at: j.learned_at ?? null };
+    } catch {
+      // unreadable: learn again below
+    }
+  }
+  if (traces.length === 0) return null;
+  const r = learnAll(traces, config, asOf(traces, now));
+  return { sequential: r.sequential, parallel: r.parallel, anti: r.anti, stats: r.stats, learned_at: null };
+}
+
+/** As the learner weighs evidence: at the end of the newest session. */
+function asOf(traces: SessionTrace[], fallback: number): number {
+  const newest = traces.reduce((m, t) => Math.max(m, t.end_ms), -Infinity);
+  return Number.isFinite(newest) ? newest : fallback;
+}
+
+/** Committed metrics/eval.json versions; else an evaluation of the current data (not committed). */
+function evaluations(ctx: CliContext, traces: SessionTrace[], config: Config, now: number, repo?: string): EvalPoint[] {
+  let history: EvalPoint[] = [];
+  try {
+    const dir = learningRepo(config, ctx.paths, packageRoot(), repo).dir;
+    history = evalHistory(dir).flatMap((v) => evalPoint(v.json, v.at, v.sha) ?? []);
+  } catch {
+    history = [];
+  }
+  if (history.length || traces.length < MIN_SESSIONS_TO_EVALUATE) return history;
+  const current = evalPoint(evaluateLearning(traces, config, asOf(traces, now)).evaluation, new Date(now).toISOString(), null);
+  return current ? [current] : [];
+}
+
+export function gatherCatalog(projectDir: string, traces: SessionTrace[], learned: LearnedPatterns | null, home: string): Catalog {
+  return joinCatalog(scanInstalled({ home, projectDir }), usageIndex(traces), learned);
+}
+
+export interface ReportFlags {
+  html?: string;
+  json?: boolean;
+  project?: string;
+  repo?: string;
+}
+
+export function gatherReport(ctx: CliContext, flags: ReportFlags, now = Date.now(), home = os.homedir()): ReportData {
+  const projectDir = path.resolve(flags.project ?? process.cwd());
+  const { config } = effectiveConfig(ctx, projectDir);
+  const stored = readStore(ctx);
+  const learned = learnedPatterns(ctx, stored.traces, config, now);
+  const spool = spoolState(ctx.paths);
+  return buildReport({
+    traces: stored.traces,
+    testRuns: stored.testRuns,
+    events: stored.events,
+    learned,
+    health: {
+      pending_spool: spool.pending,
+      oldest_pending_ms: spool.oldest_ms,
+      partial_writes: spool.partial,
+      quarantined: stored.quarantined,
+      last_ingest: stored.last_ingest,
+      last_learn: stored.last_learn,
+    },
+    latency: loadLatency(ctx.paths),
+    catalog: gatherCatalog(projectDir, stored.traces, learned, home),
+    evaluations: evaluations(ctx, stored.traces, config, now, flags.repo),
+    now,
+    dayOf: (ms) => localDate(new Date(ms)),
+  });
+}
+
+function writeHtml(file: string, html: string): void {
+  const target = path.resolve(file);
+  if (fs.existsSync(target) && fs.statSync(target).isDirectory()) throw new UsageError(`--html needs a file name, and ${file} is a folder`, `e.g. --html ${path.join(file, 'report.html')}`);
+  try {
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, html);
+  } catch (e) {
+    throw new CliError(`cannot write ${target}: ${(e as Error).message}`);
+  }
+}
+
+function catalogText(c: Catalog, now: number, width: number): string {
+  const status = (r: CatalogRow) => (r.builtin ? 'built-in' : !r.installed ? 'not found' : r.usage.calls === 0 ? 'never used' : '');
+  const from = (r: CatalogRow) => (r.kind === 'plugin' ? (r.enabled === false ? 'disabled' : r.version ? `v${r.version}` : '') : r.plugin ? `plugin ${r.plugin}` : (r.source ?? ''));
+  const headers = ['kind', 'name', 'from', 'calls', 'sessions', 'errors', 'green', 'last used', 'patterns', 'description'];
+  const rows = c.rows.map((r) => [
+    r.kind,
+    r.name,
+    from(r),
+    String(r.usage.calls),
+    String(r.usage.sessions),
+    pct(r.usage.error_rate),
+    pct(r.usage.pass_rate),
+    r.usage.last_used_ms === null ? status(r) || '-' : ago(r.usage.last_used_ms, now),
+    String(r.patterns.length),
+    r.description ?? (status(r) === 'not found' ? '(used, but not found installed)' : ''),
+  ]);
+  // The description takes what is left of the line.
+  const fixed = headers.slice(0, -1).map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const room = Math.max(20, width - fixed.reduce((s, w) => s + w + 2, 2));
+  for (const r of rows) if (r[9]!.length > room) r[9] = `${r[9]!.slice(0, room - 1)}…`;
+  const out = [textTable(headers, rows, ['left', 'left', 'left', 'right', 'right', 'right', 'right', 'left', 'right', 'left'], '')];
+  if (c.marketplaces.length) {
+    out.push('', 'Marketplaces:');
+    for (const m of c.marketplaces) out.push(`  ${m.name}${m.source ? `  ${m.source}` : ''}${m.plugins !== null ? `  (${m.plugins} plugins offered)` : ''}`);
+  }
+  if (c.warnings.length) out.push('', 'Could not read:', ...c.warnings.map((w) => `  ${w}`));
+  return out.join('\n');
+}
+
+export interface ReportCommandOptions {
+  /** the user's home folder, holding ~/.claude (default os.homedir(); tests pass a sandbox) */
+  home?: () => string;
+}
+
+export function registerReportCommands(program: Command, ctx: CliContext, options: ReportCommandOptions = {}): void {
+  const home = () => options.home?.() ?? os.homedir();
+  program
+    .command('report')
+    .description('what was captured and learned: activity, test pass trend, top patterns with evidence, capture health')
+    .option('--html <file>', 'also write a self-contained HTML dashboard (charts, the directly-follows graph) to FILE')
+    .option('--project <dir>', 'project folder whose installed agents, skills and MCP servers are listed (default: the current folder)')
+    .option('--repo <dir>', 'learning repository whose metrics/eval.json history is charted (default: as `learn --commit` chooses)')
+    .option('--json', 'print the report data as JSON')
+    .action((flags: ReportFlags) => {
+      const data = gatherReport(ctx, flags, Date.now(), home());
+      if (flags.html) {
+        const html = renderHtml(data);
+        writeHtml(flags.html, html);
+        if (!flags.json) ctx.out(`wrote ${path.resolve(flags.html)} (${formatBytes(Buffer.byteLength(html))}); open it in a browser`);
+      }
+      if (flags.json) return ctx.json(data);
+      if (!flags.html) ctx.out(renderTerminal(data, { colour: useColour(), width: process.stdout.columns ?? 100 }));
+    });
+
+  program
+    .command('catalog')
+    .description('installed plugins, subagents, skills, slash commands and MCP servers, with how often each was used and how those sessions went')
+    .option('--project <dir>', 'project folder (default: the current folder)')
+    .option('--json', 'print as JSON')
+    .action((flags: { project?: string; json?: boolean }) => {
+      const projectDir = path.resolve(flags.project ?? process.cwd());
+      const { config } = effectiveConfig(ctx, projectDir);
+      const stored = readStore(ctx);
+      const learned = learnedPatterns(ctx, stored.traces, config, Date.now());
+      const catalog = gatherCatalog(projectDir, stored.traces, learned, home());
+      if (flags.json) return ctx.json(catalog);
+      if (!catalog.rows.length) return ctx.out(`Nothing installed in ${path.join(home(), '.claude')} or ${path.join(projectDir, '.claude')}, and no agent, skill, command or MCP use captured yet.`);
+      ctx.out(catalogText(catalog, Date.now(), process.stdout.columns ?? 160));
+    });
+
+  program
+    .command('doctor')
+    .description('check the install in every settings scope, time the capture hook, and look at the daemon, spool, database, learning repository and config; exit 1 on a problem')
+    .option('--project <dir>', 'project folder for the project and local settings scopes (default: the current folder)')
+    .option('--json', 'print as JSON')
+    .action((flags: { project?: string; json?: boolean }) => {
+      const report = runDoctor({ paths: ctx.paths, home: home(), projectDir: path.resolve(flags.project ?? process.cwd()), packageRoot: packageRoot() });
+      if (flags.json) ctx.json(report);
+      else ctx.out(formatDoctor(report, useColour()));
+      if (!report.ok) throw new CliError(`doctor found ${report.problems} problem${report.problems === 1 ? '' : 's'}`, 1, flags.json ? undefined : 'each problem above says how to fix it');
+    });
+}

@@ -1,0 +1,152 @@
+// Renders the HTML dashboard in a real browser (headless Debian chromium, driven directly: no
+// extra npm dependency) and checks that every chart was laid out with real geometry, that the page
+// logged nothing to the console (no script error, no blocked network request), and that a
+// screenshot can be taken. Chromium is required: CI installs it (.ci/run); without it this FAILS.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { joinCatalog } from '../src/catalog/join.js';
+import type { InstalledInventory } from '../src/catalog/types.js';
+import { DEFAULT_CONFIG, type Config } from '../src/config/schema.js';
+import { buildReport, evalPoint, type EvalPoint, type ReportData } from '../src/report/data.js';
+import { renderHtml } from '../src/report/html.js';
+import { usageIndex } from '../src/report/usage.js';
+import { evaluateLearning } from '../src/shell/evaluate-run.js';
+import { learnAll } from '../src/shell/learn-run.js';
+import { simulateBoth } from '../src/sim/simulate.js';
+
+function findChromium(): string {
+  const candidates = [process.env.CHROMIUM_BIN, 'chromium', 'chromium-browser', 'google-chrome'].filter((c): c is string => !!c);
+  for (const c of candidates) {
+    const r = spawnSync(c, ['--version'], { encoding: 'utf8', timeout: 30_000 });
+    if (r.status === 0) return c;
+  }
+  throw new Error('chromium is not installed: the dashboard browser test needs it. Install it with `apt-get install -y chromium` (CI does, in .ci/run), or set CHROMIUM_BIN.');
+}
+
+let work: string;
+let chromium: string;
+
+interface BrowserRun {
+  stdout: string;
+  /** lines the page logged to its console (chromium prints them as INFO:CONSOLE) */
+  console: string[];
+}
+
+function browse(file: string, extra: string[]): BrowserRun {
+  const profile = fs.mkdtempSync(path.join(work, 'profile-'));
+  const r = spawnSync(
+    chromium,
+    [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      `--user-data-dir=${profile}`,
+      '--enable-logging=stderr',
+      '--v=0',
+      '--window-size=1280,2000',
+      ...extra,
+      `file://${file}`,
+    ],
+    { encoding: 'utf8', timeout: 90_000, env: { ...process.env, HOME: work } },
+  );
+  if (r.error) throw r.error;
+  expect(r.status, `chromium failed:\n${r.stderr}`).toBe(0);
+  return { stdout: r.stdout, console: r.stderr.split('\n').filter((l) => /:CONSOLE/.test(l) || /Uncaught/.test(l)) };
+}
+
+function demoReport(): ReportData {
+  const start = Date.UTC(2026, 9, 1);
+  const { traces } = simulateBoth({ seed: 20261129, sessions: 60, start_ms: start, days: 21, planted: { noise_mean: 6 } });
+  const config: Config = { ...DEFAULT_CONFIG, learn: { ...DEFAULT_CONFIG.learn, min_sessions: 6 } };
+  const asOf = Math.max(...traces.map((t) => t.end_ms));
+  const learned = learnAll(traces, config, asOf);
+  // An evaluation history: what two nightly commits would have recorded.
+  const evaluations: EvalPoint[] = [traces.slice(0, 40), traces].map((ts, i) => evalPoint(evaluateLearning(ts, config, asOf).evaluation, new Date(start + (14 + 7 * i) * 86_400_000).toISOString(), `${i}`.repeat(40))!);
+  const inventory: InstalledInventory = {
+    items: [{ kind: 'agent', name: 'code-reviewer', activity: 'Agent:code-reviewer', description: 'Reviews the diff.', source: 'user', plugin: null, path: null, enabled: null, version: null }],
+    marketplaces: [],
+    warnings: [],
+  };
+  const patterns = { ...learned, learned_at: new Date(asOf).toISOString(), stats: learned.stats };
+  return buildReport({
+    traces,
+    testRuns: traces.flatMap((t) => t.steps.filter((s) => s.test).map((s) => ({ ts_ms: s.start_ms, passed: s.test!.passed }))),
+    events: 5000,
+    learned: patterns,
+    health: { pending_spool: 2, oldest_pending_ms: asOf - 60_000, partial_writes: 0, quarantined: 0, last_ingest: new Date(asOf).toISOString(), last_learn: new Date(asOf).toISOString() },
+    latency: { measured_at: new Date(asOf).toISOString(), source: 'doctor', runs: 15, capture_ms: 3.1, node_ms: 41.5, ratio: 3.1 / 41.5 },
+    catalog: joinCatalog(inventory, usageIndex(traces), learned),
+    evaluations,
+    now: asOf + 3_600_000,
+  });
+}
+
+describe('the HTML dashboard in a browser', () => {
+  let data: ReportData;
+  let file: string;
+
+  beforeAll(() => {
+    chromium = findChromium();
+    work = fs.mkdtempSync(path.join(os.tmpdir(), 'am-dashboard-'));
+    data = demoReport();
+    file = path.join(work, 'report.html');
+    fs.writeFileSync(file, renderHtml(data));
+  });
+  afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+  it('draws every chart with real geometry and logs nothing to the console', () => {
+    const html = fs.readFileSync(file, 'utf8');
+    const { stdout: dom, console: logged } = browse(file, ['--dump-dom']);
+    expect(logged).toEqual([]);
+
+    const charts = [...html.matchAll(/<svg[^>]* data-chart="/g)].length;
+    expect(charts).toBeGreaterThan(5);
+    // The page's own script counted what the browser laid out.
+    expect(dom).toMatch(new RegExp(`<body[^>]* data-charts="${charts}"`));
+    expect(dom).toMatch(new RegExp(`<body[^>]* data-charts-drawn="${charts}"`));
+    const drawn = new Map<string, { elements: number; w: number; h: number }>();
+    for (const m of dom.matchAll(/<svg data-chart="([^"]+)"[^>]*? data-drawn="(\d+)" data-size="(\d+)x(\d+)"/g)) {
+      if (m[1] !== 'mini') drawn.set(m[1]!, { elements: Number(m[2]), w: Number(m[3]), h: Number(m[4]) });
+    }
+    expect([...drawn.keys()].sort()).toEqual(['activity-heatmap', 'dfg', 'evaluation', 'pass-rate']);
+    for (const [name, d] of drawn) {
+      expect(d.w, name).toBeGreaterThan(100);
+      expect(d.h, name).toBeGreaterThan(100);
+    }
+    // The graph: a box and a label per node, a path and a count per edge, all with non-zero size.
+    const g = drawn.get('dfg')!;
+    expect(g.elements).toBeGreaterThanOrEqual(2 * data.dfg.nodes.length + 2 * data.dfg.edges.length);
+    // The heatmap: one cell per activity and day, plus labels.
+    expect(drawn.get('activity-heatmap')!.elements).toBeGreaterThanOrEqual(data.activity_daily.series.length * data.activity_daily.days.length);
+    // The evaluation history line chart has a point per commit and series.
+    expect(drawn.get('evaluation')!.elements).toBeGreaterThanOrEqual(4 * data.evaluations.length);
+  }, 120_000);
+
+  it('would notice a script error or a blocked network request', () => {
+    const bad = path.join(work, 'bad.html');
+    const page = fs.readFileSync(file, 'utf8').replace('</body>', '<img src="https://example.com/x.png"><script>throw new Error("boom")</script></body>');
+    fs.writeFileSync(bad, page);
+    const { console: logged } = browse(bad, ['--dump-dom']);
+    expect(logged.some((l) => l.includes('Uncaught Error: boom'))).toBe(true);
+    expect(logged.some((l) => l.includes('Content Security Policy'))).toBe(true);
+  }, 120_000);
+
+  it('takes a screenshot (kept in the temp folder to look at)', () => {
+    const png = path.join(os.tmpdir(), 'agentops-meta-test-dashboard.png');
+    fs.rmSync(png, { force: true });
+    browse(file, [`--screenshot=${png}`, '--hide-scrollbars']);
+    const bytes = fs.readFileSync(png);
+    expect(bytes.subarray(1, 4).toString('latin1')).toBe('PNG');
+    // IHDR: width and height, big-endian, at bytes 16..23.
+    expect([bytes.readUInt32BE(16), bytes.readUInt32BE(20)]).toEqual([1280, 2000]);
+    expect(bytes.length).toBeGreaterThan(50_000); // a blank page compresses to a few KiB
+  }, 120_000);
+});

@@ -1,0 +1,334 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Command } from 'commander';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CliContext } from '../src/cli/context.js';
+import { registerReportCommands, useColour } from '../src/cli/report-commands.js';
+import type { Catalog } from '../src/catalog/types.js';
+import { ingestSpool } from '../src/ingest/ingest.js';
+import { parallelismSaved } from '../src/learn/parallel.js';
+import { buildReport, dayRange, evalPoint, type ReportData, type ReportInput } from '../src/report/data.js';
+import { DFG_END, DFG_START, directlyFollows } from '../src/report/dfg.js';
+import { layoutDfg } from '../src/report/dfg-layout.js';
+import { renderHtml } from '../src/report/html.js';
+import { renderTerminal } from '../src/report/terminal.js';
+import { bar, duration, sparkline, textTable, visibleWidth } from '../src/report/text-charts.js';
+import { usageIndex, usageOf } from '../src/report/usage.js';
+import { dataPaths } from '../src/shell/paths.js';
+import { simulateBoth } from '../src/sim/simulate.js';
+import { openMemoryStore } from '../src/store/memory.js';
+import { trace } from './learn-helpers.js';
+
+const DAY = 86_400_000;
+const T0 = Date.UTC(2026, 0, 5, 10);
+
+const health = { pending_spool: 0, oldest_pending_ms: null, partial_writes: 0, quarantined: 0, last_ingest: null, last_learn: null };
+
+function input(partial: Partial<ReportInput>): ReportInput {
+  return { traces: [], testRuns: [], events: 0, learned: null, health, latency: null, catalog: null, evaluations: [], now: T0 + 10 * DAY, ...partial };
+}
+
+describe('usage', () => {
+  it('counts a set of activities over the union of their sessions', () => {
+    const traces = [trace('a', ['Read', 'Grep', 'Read', 'pass']), trace('b', ['Grep', 'fail']), trace('c', ['Read'])];
+    const index = usageIndex(traces);
+    // Read: 2 calls in a (green), 1 in c (no tests).
+    expect(usageOf(index, ['Read'])).toMatchObject({ calls: 3, sessions: 2, known_sessions: 1, passed_sessions: 1, pass_rate: 1 });
+    // Read or Grep: a, b, c; a green, b red, c unknown. Each session once, however many activities it used.
+    expect(usageOf(index, ['Read', 'Grep', 'Read'])).toMatchObject({ calls: 5, sessions: 3, known_sessions: 2, passed_sessions: 1, pass_rate: 0.5 });
+    expect(usageOf(index, ['Nothing'])).toMatchObject({ calls: 0, sessions: 0, pass_rate: null, error_rate: null, last_used_ms: null });
+  });
+});
+
+describe('buildReport', () => {
+  it('fills every day, counts sessions by start day, and pools the rolling rate', () => {
+    const traces = [trace('s1', ['Read', 'pass'], T0), trace('s2', ['Edit', 'fail'], T0 + 3_600_000), trace('s3', ['Read', 'pass'], T0 + 2 * DAY), trace('s4', ['Grep'], T0 + 2 * DAY + 60_000)];
+    const testRuns = [
+      { ts_ms: T0, passed: true },
+      { ts_ms: T0 + DAY + 5, passed: false },
+      { ts_ms: T0 + DAY + 9, passed: true },
+    ];
+    const r = buildReport(input({ traces, testRuns, events: 99 }));
+    expect(r.daily.map((d) => d.day)).toEqual(['2026-01-05', '2026-01-06', '2026-01-07']);
+    expect(r.daily.map((d) => [d.sessions, d.known, d.passed, d.pass_rate])).toEqual([
+      [2, 2, 1, 0.5],
+      [0, 0, 0, null],
+      [2, 1, 1, 1],
+    ]);
+    // Rolling: day 2 has no sessions of its own and keeps day 1's rate; day 3 pools 2 of 3.
+    expect(r.daily.map((d) => d.pass_rate_7d)).toEqual([0.5, 0.5, 2 / 3]);
+    expect(r.daily.map((d) => [d.test_runs, d.test_runs_passed])).toEqual([
+      [1, 1],
+      [2, 1],
+      [0, 0],
+    ]);
+    expect(r.totals).toEqual({ events: 99, sessions: 4, steps: 7, activities: 4, test_runs: 3, test_runs_passed: 2, known_sessions: 3, passed_sessions: 2, pass_rate: 2 / 3 });
+    expect(r.period).toEqual({ first_day: '2026-01-05', last_day: '2026-01-07' });
+    expect(r.activity_daily.series.find((s) => s.activity === 'Read')!.counts).toEqual([1, 0, 1]);
+  });
+
+  it('uses the day function it is given, and caps the number of days', () => {
+    expect(dayRange(T0, T0 + 4 * DAY, (ms) => new Date(ms).toISOString().slice(0, 10), 3)).toEqual(['2026-01-07', '2026-01-08', '2026-01-09']);
+    // A day function 12 h ahead of UTC moves 10:00 and 20:00 UTC onto different days.
+    const ahead = (ms: number) => new Date(ms + 12 * 3_600_000).toISOString().slice(0, 10);
+    expect(dayRange(T0, T0 + 10 * 3_600_000, ahead, 90)).toEqual(['2026-01-05', '2026-01-06']);
+  });
+
+  it('reports an empty store without failing', () => {
+    const r = buildReport(input({}));
+    expect(r.totals.sessions).toBe(0);
+    expect(r.daily).toEqual([]);
+    expect(r.period).toBeNull();
+    expect(renderTerminal(r, { colour: false, width: 80 })).toContain('No captured sessions yet');
+    expect(renderHtml(r)).toContain('No sessions yet.');
+  });
+
+  it('reads committed evaluations and rejects other shapes', () => {
+    const acc = { top1: 0.4, top3: 0.7 };
+    const json = { train_sessions: 30, test_sessions: 10, next_activity: { prefixes: 50, model: acc, markov1: acc, most_frequent: acc }, patterns: [{ holds: true }, { holds: false }] };
+    expect(evalPoint(json, '2026-01-01T00:00:00Z', 'abc')).toMatchObject({ sha: 'abc', test_sessions: 10, patterns_checked: 2, patterns_held: 1, model: acc });
+    expect(evalPoint({ holdout: { sessions: 3 } }, 'x', null)).toBeNull();
+  });
+});
+
+describe('directlyFollows', () => {
+  const traces = [trace('a', ['Read', 'Edit', 'pass']), trace('b', ['Read', 'Edit', 'Edit', 'fail']), trace('c', ['Grep'])];
+  // A subagent's own call is inside its Agent step: not on the main thread.
+  traces[0]!.steps.push({ ...traces[0]!.steps[0]!, activity: 'Glob', agent: 'Explore' });
+
+  it('counts consecutive main-thread steps, with start and end', () => {
+    const g = directlyFollows(traces);
+    const edge = (from: string, to: string) => g.edges.find((e) => e.from === from && e.to === to)?.count;
+    expect(edge(DFG_START, 'Read')).toBe(2);
+    expect(edge('Read', 'Edit')).toBe(2);
+    expect(edge('Edit', 'Edit')).toBe(1);
+    expect(edge('Edit', 'Bash:test')).toBe(2);
+    expect(edge('Bash:test', DFG_END)).toBe(2);
+    expect(edge('Grep', DFG_END)).toBe(1);
+    expect(g.nodes.find((n) => n.id === 'Edit')?.count).toBe(3);
+    expect(g.nodes.some((n) => n.id === 'Glob')).toBe(false);
+    expect(g.total_edges).toBe(7);
+  });
+
+  it('cuts to the most frequent activities but keeps each kept node connected', () => {
+    const g = directlyFollows(traces, { maxNodes: 3, maxEdges: 2 });
+    expect(g.nodes.map((n) => n.id)).toEqual([DFG_START, 'Edit', 'Bash:test', 'Read', DFG_END]);
+    // Two heaviest edges, plus the heaviest in- and out-edge of every kept node: the four count-2 edges.
+    expect(g.edges.map((e) => `${e.from}>${e.to}:${e.count}`).sort()).toEqual(['Bash:test>■ end:2', 'Edit>Bash:test:2', 'Read>Edit:2', '▶ start>Read:2']);
+  });
+});
+
+describe('layoutDfg', () => {
+  const { traces } = simulateBoth({ seed: 7, sessions: 40, start_ms: T0 });
+
+  it('lays out the simulated graph in layers with no overlapping nodes and edges attached to their nodes', () => {
+    const dfg = directlyFollows(traces);
+    const layout = layoutDfg(dfg);
+    expect(layout.nodes.map((n) => n.id)).toEqual(dfg.nodes.map((n) => n.id));
+    const start = layout.nodes.find((n) => n.id === DFG_START)!;
+    const end = layout.nodes.find((n) => n.id === DFG_END)!;
+    expect(start.layer).toBe(0);
+    expect(Math.max(...layout.nodes.map((n) => n.layer))).toBe(end.layer);
+    expect(layout.nodes.filter((n) => n.layer === end.layer)).toHaveLength(1);
+    for (const a of layout.nodes) {
+      expect(a.x - a.w / 2).toBeGreaterThanOrEqual(0);
+      expect(a.x + a.w / 2).toBeLessThanOrEqual(layout.width);
+      expect(a.y + a.h / 2).toBeLessThanOrEqual(layout.height);
+      for (const b of layout.nodes) {
+        if (a === b || a.layer !== b.layer) continue;
+        expect(Math.abs(a.x - b.x)).toBeGreaterThanOrEqual((a.w + b.w) / 2);
+      }
+    }
+    const byId = new Map(layout.nodes.map((n) => [n.id, n]));
+    expect(layout.edges).toHaveLength(dfg.edges.length);
+    for (const e of layout.edges) {
+      const from = byId.get(e.from)!;
+      const to = byId.get(e.to)!;
+      const first = e.points[0]!;
+      const last = e.points[e.points.length - 1]!;
+      if (e.self) continue;
+      // Forward edges leave the bottom of the upper node and enter the top of the lower one.
+      if (!e.back) {
+        expect(first.y).toBeCloseTo(from.y + from.h / 2);
+        expect(last.y).toBeCloseTo(to.y - to.h / 2);
+        expect(to.layer).toBeGreaterThan(from.layer);
+      } else {
+        expect(first.y).toBeCloseTo(from.y - from.h / 2);
+        expect(last.y).toBeCloseTo(to.y + to.h / 2);
+        expect(to.layer).toBeLessThan(from.layer);
+      }
+      expect(Math.abs(first.x - from.x)).toBeLessThanOrEqual(from.w / 2);
+      expect(Math.abs(last.x - to.x)).toBeLessThanOrEqual(to.w / 2);
+      // One point per layer crossed.
+      expect(e.points).toHaveLength(Math.abs(to.layer - from.layer) + 1);
+    }
+  });
+
+  it('breaks cycles by drawing the closing edge back up', () => {
+    const g = directlyFollows([trace('a', ['Read', 'Edit', 'Read', 'Edit', 'pass'])]);
+    const layout = layoutDfg(g);
+    const back = layout.edges.filter((e) => e.back).map((e) => `${e.from}>${e.to}`);
+    expect(back).toEqual(['Edit>Read']);
+  });
+});
+
+describe('text charts', () => {
+  it('draws sparklines, bars and colour-aware tables', () => {
+    expect(sparkline([0, 0.5, 1, null])).toBe('▁▅█ ');
+    expect(sparkline([0, 0, 1, 1], 2)).toBe('▁█');
+    expect(bar(10, 10, 4)).toBe('████');
+    expect(bar(1, 16, 4)).toBe('▎');
+    expect(bar(0, 10, 4)).toBe('');
+    expect(visibleWidth('\u001b[32mok\u001b[39m')).toBe(2);
+    expect(textTable(['a', 'n'], [['\u001b[1mx\u001b[22m', '5'], ['yy', '10']], ['left', 'right'], '')).toBe('a    n\n\u001b[1mx\u001b[22m    5\nyy  10');
+    expect([950, 12_300, 119_999, 3_600_000 * 2 + 60_000 * 10].map(duration)).toEqual(['950 ms', '12.3 s', '2 min 00 s', '2 h 10 min']);
+  });
+});
+
+describe('rendering the simulated corpus', () => {
+  const { traces, truth } = simulateBoth({ seed: 11, sessions: 30, start_ms: T0, days: 12 });
+  const testRuns = traces.flatMap((t) => t.steps.filter((s) => s.test).map((s) => ({ ts_ms: s.start_ms, passed: s.test!.passed })));
+  const catalog: Catalog = {
+    rows: [
+      {
+        kind: 'agent',
+        name: '<img src=x onerror=alert(1)>',
+        activity: 'Agent:<b>',
+        description: 'desc with </td> & "quotes"',
+        source: 'user',
+        plugin: null,
+        path: null,
+        enabled: null,
+        version: null,
+        installed: true,
+        builtin: false,
+        usage: { calls: 0, sessions: 0, errors: 0, error_rate: null, known_sessions: 0, passed_sessions: 0, pass_rate: null, last_used_ms: null },
+        patterns: [],
+      },
+    ],
+    marketplaces: [],
+    warnings: [],
+  };
+  const data: ReportData = buildReport(input({ traces, testRuns, events: 1234, catalog, latency: { measured_at: '2026-01-20T00:00:00.000Z', source: 'doctor', runs: 15, capture_ms: 3, node_ms: 40, ratio: 0.075 } }));
+
+  it('agrees with the simulation truth on session outcomes and parallelism', () => {
+    const known = truth.sessions.filter((s) => s.passed !== null);
+    expect(data.totals.known_sessions).toBe(known.length);
+    expect(data.totals.passed_sessions).toBe(known.filter((s) => s.passed).length);
+    expect(data.daily.reduce((a, d) => a + d.sessions, 0)).toBe(30);
+    expect(data.parallelism.saved_ms).toBe(parallelismSaved(traces).saved_ms);
+    expect(data.parallelism.saved_ms).toBeGreaterThan(0); // the simulator plants concurrent calls
+  });
+
+  it('prints plain text without colour and coloured text with it', () => {
+    const plain = renderTerminal(data, { colour: false, width: 100 });
+    expect(plain).not.toContain('\u001b[');
+    expect(plain).toContain(`${data.totals.sessions} sessions`);
+    expect(plain).toContain('capture hook 3.0 ms vs 40.0 ms');
+    expect(plain).toMatch(/Edit\s+\d+/);
+    expect(plain).toContain('1 agent (1 never used)');
+    expect(renderTerminal(data, { colour: true, width: 100 })).toContain('\u001b[1m');
+  });
+
+  it('writes one self-contained HTML page with escaped data', () => {
+    const html = renderHtml(data);
+    expect(html).toContain('Content-Security-Policy');
+    expect(html).toContain("default-src 'none'");
+    // Nothing is fetched: no src/href attributes and no url() at all, only the SVG namespace URI.
+    expect(html).not.toMatch(/\s(src|href)\s*=\s*["']/i);
+    expect(html).not.toMatch(/url\((?!#)/);
+    expect(html.replace(/xmlns="http:\/\/www\.w3\.org\/2000\/svg"/g, '')).not.toMatch(/https?:\/\//);
+    expect(html).not.toContain('<img');
+    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(html).toContain('desc with &lt;/td&gt; &amp; &quot;quotes&quot;');
+    for (const chart of ['pass-rate', 'activity-heatmap', 'dfg']) expect(html).toContain(`data-chart="${chart}"`);
+    // One node group per graph node.
+    expect(html.match(/<g class="node"/g)).toHaveLength(data.dfg.nodes.length);
+  });
+});
+
+describe('useColour', () => {
+  it('colours a terminal unless NO_COLOR is set, and never a pipe', () => {
+    expect(useColour({}, { isTTY: true })).toBe(true);
+    expect(useColour({ NO_COLOR: '1' }, { isTTY: true })).toBe(false);
+    expect(useColour({ NO_COLOR: '' }, { isTTY: true })).toBe(true); // no-color.org: an empty value does not count
+    expect(useColour({}, { isTTY: false })).toBe(false);
+    expect(useColour({}, {})).toBe(false);
+  });
+});
+
+describe('report and catalog commands', () => {
+  let root: string;
+  let out: string[];
+  let ctx: CliContext;
+  let home: string;
+  const { payloads, truth, traces } = simulateBoth({ seed: 3, sessions: 24, start_ms: T0, days: 8 });
+
+  beforeAll(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'am-report-'));
+    home = path.join(root, 'home');
+    fs.mkdirSync(path.join(home, '.claude', 'agents'), { recursive: true });
+    fs.writeFileSync(path.join(home, '.claude', 'agents', 'reviewer.md'), '---\nname: code-reviewer\ndescription: Reviews the diff.\n---\n');
+    fs.writeFileSync(path.join(home, '.claude', 'agents', 'idle.md'), '---\nname: idle\ndescription: Never asked for.\n---\n');
+    const paths = dataPaths({ AGENTOPS_META_HOME: path.join(root, 'data') });
+    fs.mkdirSync(paths.spool, { recursive: true });
+    fs.writeFileSync(paths.config, JSON.stringify({ learn: { min_sessions: 5 } }));
+    payloads.forEach((p, i) => fs.writeFileSync(path.join(paths.spool, `${p.ts_ms}000000-${i}-${p.event}.json`), JSON.stringify(p.payload)));
+    const store = openMemoryStore();
+    ingestSpool({ paths, store });
+    out = [];
+    ctx = { paths, out: (t) => out.push(t), json: (v) => out.push(JSON.stringify(v)), withStore: (fn) => fn(store) };
+  });
+  afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  async function run(...args: string[]): Promise<string> {
+    out.length = 0;
+    const program = new Command().exitOverride();
+    registerReportCommands(program, ctx, { home: () => home });
+    await program.parseAsync(args, { from: 'user' });
+    return out.join('\n');
+  }
+
+  it('report --json: totals from the store, patterns learned in memory, an evaluation of the current data', async () => {
+    const r = JSON.parse(await run('report', '--json', '--project', root, '--repo', root)) as ReportData;
+    const known = truth.sessions.filter((s) => s.passed !== null);
+    expect(r.totals.sessions).toBe(24);
+    expect(r.totals.known_sessions).toBe(known.length);
+    expect(r.totals.passed_sessions).toBe(known.filter((s) => s.passed).length);
+    expect(r.totals.test_runs).toBe(traces.reduce((a, t) => a + t.steps.filter((s) => s.test).length, 0));
+    expect(r.health.pending_spool).toBe(0);
+    // No learned.json: learned now, nothing written.
+    expect(r.patterns?.learned_at).toBeNull();
+    expect(r.patterns!.parallel.length).toBeGreaterThan(0);
+    expect(fs.existsSync(path.join(root, 'data', 'learned.json'))).toBe(false);
+    // No committed eval.json history in --repo: the current data is evaluated.
+    expect(r.evaluations).toHaveLength(1);
+    expect(r.evaluations[0]!.sha).toBeNull();
+    expect(r.evaluations[0]!.test_sessions + r.evaluations[0]!.train_sessions).toBe(24);
+  });
+
+  it('report --html writes the dashboard; report prints the terminal summary', async () => {
+    const file = path.join(root, 'out', 'dash.html');
+    expect(await run('report', '--html', file, '--project', root, '--repo', root)).toContain(`wrote ${file}`);
+    expect(fs.readFileSync(file, 'utf8')).toContain('data-chart="dfg"');
+    const text = await run('report', '--project', root, '--repo', root);
+    expect(text).toContain('agentops-meta report');
+    expect(text).toContain('Capture health');
+    await expect(run('report', '--html', root, '--repo', root)).rejects.toThrow(/is a folder/);
+  });
+
+  it('catalog joins installed agents with their use, and lists never-used ones', async () => {
+    const c = JSON.parse(await run('catalog', '--json', '--project', root)) as Catalog;
+    const reviewer = c.rows.find((r) => r.name === 'code-reviewer')!;
+    const calls = traces.reduce((a, t) => a + t.steps.filter((s) => s.activity === 'Agent:code-reviewer').length, 0);
+    const sessions = traces.filter((t) => t.steps.some((s) => s.activity === 'Agent:code-reviewer')).length;
+    expect(calls).toBeGreaterThan(0);
+    expect(reviewer).toMatchObject({ installed: true, description: 'Reviews the diff.', usage: { calls, sessions } });
+    expect(c.rows.find((r) => r.name === 'idle')).toMatchObject({ installed: true, usage: { calls: 0 } });
+    expect(c.rows.find((r) => r.name === 'Explore')).toMatchObject({ installed: false, builtin: true });
+    const text = await run('catalog', '--project', root);
+    expect(text).toMatch(/agent\s+idle\s+user\s+0/);
+    expect(text).toContain('never used');
+  });
+});
