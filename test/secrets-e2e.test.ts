@@ -79,11 +79,16 @@ beforeAll(() => {
   outputs.patterns = cli('patterns', '--json');
   outputs.status = cli('status', '--json');
   outputs.plan = cli('plan', '--json', '--cwd', root);
+  outputs.report = cli('report');
+  cli('report', '--html', path.join(root, 'report.html'));
+  outputs['report.html'] = fs.readFileSync(path.join(root, 'report.html'), 'utf8');
+  outputs.catalog = cli('catalog', '--json');
   outputs.git = spawnSync('git', ['-C', repo, 'log', '-p', '--all', '--format=%H %s%n%b'], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 }).stdout;
 }, 180_000);
 
 afterAll(() => {
-  fs.rmSync(root, { recursive: true, force: true });
+  if (process.env.AGENTOPS_KEEP_TEST_DIRS) console.log(`kept ${root}`);
+  else fs.rmSync(root, { recursive: true, force: true });
 });
 
 /** Every file under a folder, as text. */

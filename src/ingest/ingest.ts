@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { normalize } from '../core/normalize.js';
-import { redactText } from '../core/redact.js';
+import { redactDeep, redactText } from '../core/redact.js';
 import { parseSpoolName } from '../core/spool-name.js';
 import type { EventRecord, QuarantineRecord } from '../core/types.js';
 import type { EventStore } from '../store/port.js';
@@ -116,10 +116,28 @@ function parsePayload(bytes: Buffer): { ok: true; value: unknown } | { ok: false
   }
 }
 
-/** Raw text is redacted too: a payload we cannot parse may still hold a secret. */
+/**
+ * Raw text is redacted too: a payload we cannot use may still hold a secret. A payload that is JSON
+ * but failed validation is redacted as JSON (field by field); other text has its JSON escapes
+ * decoded first, so "\\nTOKEN=..." cannot hide a name from the patterns behind a letter "n".
+ */
 function quarantineRecord(id: string, ts_ms: number, event: string | null, reason: string, bytes: Buffer, maxRaw: number): QuarantineRecord {
   const kept = bytes.length > maxRaw ? bytes.subarray(0, maxRaw) : bytes;
-  return { id, ts_ms, event, reason, size: bytes.length, raw: redactText(kept.toString('utf8')) };
+  const text = kept.toString('utf8');
+  let raw: string;
+  try {
+    raw = JSON.stringify(redactDeep(JSON.parse(text)));
+  } catch {
+    raw = redactText(decodeJsonEscapes(text));
+  }
+  return { id, ts_ms, event, reason, size: bytes.length, raw };
+}
+
+const JSON_ESCAPE = /\\(["\\/bfnrt])/g;
+const ESCAPED: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: ' ', f: ' ', n: '\n', r: '\r', t: '\t' };
+
+function decodeJsonEscapes(text: string): string {
+  return text.includes('\\') ? text.replace(JSON_ESCAPE, (_m, c: string) => ESCAPED[c] ?? c) : text;
 }
 
 function quarantineStaleTmp(options: IngestOptions, maxRaw: number): number {

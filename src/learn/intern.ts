@@ -1,6 +1,6 @@
 // Activity names → small integers, and session traces → one flat integer log. Pure.
 // Integer ids are an in-memory detail of one run: everything that leaves the learner is keyed by name.
-import type { SessionTrace } from '../core/types.js';
+import type { SessionTrace, Step } from '../core/types.js';
 import { decayWeight } from './stats.js';
 import { mix32, sessionVerdict, UNKNOWN, verdictAt } from './outcomes.js';
 
@@ -78,12 +78,27 @@ export function sortTraces(traces: readonly SessionTrace[]): SessionTrace[] {
 }
 
 /**
+ * The steps a trace's sequence is made of: its main thread (agent === null) when it has one, else all
+ * of them (a per-subagent trace from traces.ts subagentTraces has only that agent's steps). Subagent
+ * steps run inside an Agent call, interleaved by start time with nothing the main thread did, and a
+ * subagent's own sequences are learned from its own traces; the held-out check (evaluate.ts) and
+ * parallel.ts look at the main thread too.
+ */
+export function laneOf(steps: readonly Step[]): number[] {
+  const main: number[] = [];
+  for (let i = 0; i < steps.length; i++) if (steps[i]!.agent === null) main.push(i);
+  return main.length > 0 ? main : steps.map((_, i) => i);
+}
+
+/**
  * Encodes traces in the given order (call sortTraces first for a canonical order). Ids are assigned
- * in order of first appearance, so equal inputs give equal ids.
+ * in order of first appearance, so equal inputs give equal ids. Positions are the steps of each
+ * trace's lane (laneOf); outcomes come from every step (a subagent's test run counts).
  */
 export function encodeTraces(traces: readonly SessionTrace[], opts: EncodeOptions, interner = new Interner()): EncodedLog {
+  const lanes = traces.map((t) => laneOf(t.steps));
   let total = 0;
-  for (const t of traces) total += t.steps.length;
+  for (const l of lanes) total += l.length;
   const n = traces.length;
   const acts = new Int32Array(total);
   const offsets = new Int32Array(n + 1);
@@ -102,18 +117,18 @@ export function encodeTraces(traces: readonly SessionTrace[], opts: EncodeOption
   for (let s = 0; s < n; s++) {
     const t = traces[s]!;
     offsets[s] = pos;
-    const from = verdictAt(t.steps);
+    const at = verdictAt(t.steps);
     let errs = 0;
-    for (let i = 0; i < t.steps.length; i++) {
+    for (const i of lanes[s]!) {
       const step = t.steps[i]!;
       acts[pos] = interner.intern(step.activity);
-      outcome[pos] = from[i]!;
+      outcome[pos] = at[i]!;
       duration[pos] = Math.max(0, step.end_ms - step.start_ms);
       stepOutcome[pos] = OUTCOME_CODE[step.outcome];
       if (step.outcome === 'error') errs++;
       pos++;
     }
-    final[s] = t.steps.length > 0 ? sessionVerdict(t.steps) : UNKNOWN;
+    final[s] = sessionVerdict(t.steps);
     weight[s] = decayWeight(opts.now - t.end_ms, halfLifeMs);
     start[s] = t.start_ms;
     end[s] = t.end_ms;

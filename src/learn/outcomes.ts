@@ -93,9 +93,14 @@ export interface Tally {
   w_known: number;
   w_passed: number;
   w_passed_final: number;
-  /** two order-independent hashes of the session set: equal sets ⇒ equal hashes (closedness check) */
+  /** Σw² over the known sessions: their Kish effective size is w_known² / w2_known (rank.ts) */
+  w2_known: number;
+  /** two order-independent hashes of the session set: equal sets ⇒ equal hashes (redundancy check) */
   h1: number;
   h2: number;
+  /** the same two hashes over the known sessions (the ones that decide the outcome evidence) */
+  kh1: number;
+  kh2: number;
 }
 
 /** Secondary signals and dates of the sessions containing a pattern; computed for reported patterns only. */
@@ -121,9 +126,12 @@ export function tallyProjection(log: EncodedLog, proj: Projection): Tally {
   let passed = 0;
   let wSessions = 0;
   let wKnown = 0;
+  let w2Known = 0;
   let wPassed = 0;
   let h1 = 0;
   let h2 = 0;
+  let kh1 = 0;
+  let kh2 = 0;
   for (let k = 0; k < n; k++) {
     const sid = sids[k]!;
     const w = weight[sid]!;
@@ -134,6 +142,9 @@ export function tallyProjection(log: EncodedLog, proj: Projection): Tally {
     if (v === UNKNOWN) continue;
     known++;
     wKnown += w;
+    w2Known += w * w;
+    kh1 = (kh1 + hash1[sid]!) >>> 0;
+    kh2 = (kh2 + hash2[sid]!) >>> 0;
     if (v === PASS) {
       passed++;
       wPassed += w;
@@ -148,8 +159,11 @@ export function tallyProjection(log: EncodedLog, proj: Projection): Tally {
     w_known: wKnown,
     w_passed: wPassed,
     w_passed_final: wPassed,
+    w2_known: w2Known,
     h1,
     h2,
+    kh1,
+    kh2,
   };
 }
 

@@ -433,12 +433,31 @@ export function mineDeepening<T>(db: SequenceDb, options: PrefixSpanOptions, vis
   return { ...best, truncated: best.minSupport > floor, work: spent, explored };
 }
 
+/** Every position of every item, grouped by item (a CSR inverted index): built once, O(positions). */
+export interface ItemIndex {
+  /** positions of item x are pos[start[x] .. start[x+1]-1], ascending */
+  start: Int32Array;
+  pos: Int32Array;
+}
+
+export function indexItems(db: SequenceDb): ItemIndex {
+  const { items, alphabet: K } = db;
+  const start = new Int32Array(K + 1);
+  for (let j = 0; j < items.length; j++) start[items[j]! + 1]!++;
+  for (let x = 0; x < K; x++) start[x + 1]! += start[x]!;
+  const cur = start.slice(0, K);
+  const pos = new Int32Array(items.length);
+  for (let j = 0; j < items.length; j++) pos[cur[items[j]!]!++] = j;
+  return { start, pos };
+}
+
 /**
  * The projection of one given pattern (every occurrence end per session), computed directly:
  * the same window semantics as prefixSpan, following a single item per step. Used to look again at
- * the few patterns that are reported, without keeping every projection of a run.
+ * the few patterns that are reported, without keeping every projection of a run. With an index the
+ * first step reads that item's positions instead of scanning the whole log.
  */
-export function projectPattern(db: SequenceDb, pattern: readonly number[], maxGap: number): Projection {
+export function projectPattern(db: SequenceDb, pattern: readonly number[], maxGap: number, index?: ItemIndex): Projection {
   const gap = Math.max(1, Math.floor(maxGap));
   const { items, offsets } = db;
   const nSessions = offsets.length - 1;
@@ -448,12 +467,29 @@ export function projectPattern(db: SequenceDb, pattern: readonly number[], maxGa
   let offs: number[] = [0];
   let ends: number[] = [];
   const first = pattern[0]!;
-  for (let s = 0; s < nSessions; s++) {
-    const before = ends.length;
-    for (let j = offsets[s]!; j < offsets[s + 1]!; j++) if (items[j] === first) ends.push(j);
-    if (ends.length > before) {
-      sids.push(s);
-      offs.push(ends.length);
+  if (index) {
+    if (first < 0 || first >= index.start.length - 1) return empty;
+    let s = 0;
+    for (let t = index.start[first]!; t < index.start[first + 1]!; t++) {
+      const j = index.pos[t]!;
+      if (offsets[s + 1]! <= j) {
+        while (offsets[s + 1]! <= j) s++;
+      }
+      if (sids.length === 0 || sids[sids.length - 1] !== s) {
+        if (sids.length > 0) offs.push(ends.length);
+        sids.push(s);
+      }
+      ends.push(j);
+    }
+    if (sids.length > 0) offs.push(ends.length);
+  } else {
+    for (let s = 0; s < nSessions; s++) {
+      const before = ends.length;
+      for (let j = offsets[s]!; j < offsets[s + 1]!; j++) if (items[j] === first) ends.push(j);
+      if (ends.length > before) {
+        sids.push(s);
+        offs.push(ends.length);
+      }
     }
   }
   for (let step = 1; step < pattern.length; step++) {
@@ -482,4 +518,56 @@ export function projectPattern(db: SequenceDb, pattern: readonly number[], maxGa
     ends = nEnds;
   }
   return { sids: Int32Array.from(sids), offs: Int32Array.from(offs), ends: Int32Array.from(ends) };
+}
+
+/**
+ * The sessions where a pattern occurs (same window semantics as prefixSpan), each with the end of
+ * its EARLIEST occurrence, kept when `keep(sid, end)` says so. One left-to-right scan per session
+ * that holds the first item, from that item's first position, stopping at the first complete
+ * occurrence: `latest[k]` is the latest position where the first k+1 steps end, and step k+1 can
+ * follow at j when latest[k] >= j - maxGap (the latest end is the nearest one, so no other end can
+ * be in the window when it is not).
+ */
+export function patternSessions(
+  db: SequenceDb,
+  pattern: readonly number[],
+  maxGap: number,
+  index: ItemIndex,
+  keep: (sid: number, end: number) => boolean = () => true,
+): Int32Array {
+  const gap = Math.max(1, Math.floor(maxGap));
+  const { items, offsets } = db;
+  const L = pattern.length;
+  const first = pattern[0];
+  if (L === 0 || first === undefined || first < 0 || first >= index.start.length - 1) return new Int32Array(0);
+  const out: number[] = [];
+  const latest = new Int32Array(L);
+  // most positions hold none of the pattern's items: one lookup skips them
+  const isStep = new Uint8Array(db.alphabet);
+  for (const x of pattern) if (x >= 0 && x < db.alphabet) isStep[x] = 1;
+  const lo = index.start[first]!;
+  const hi = index.start[first + 1]!;
+  let s = 0;
+  for (let t = lo; t < hi; ) {
+    const j0 = index.pos[t]!;
+    while (offsets[s + 1]! <= j0) s++;
+    const end = offsets[s + 1]!;
+    latest.fill(-1 - gap);
+    let found = -1;
+    for (let j = j0; j < end && found < 0; j++) {
+      const x = items[j]!;
+      if (isStep[x] === 0) continue;
+      for (let k = L - 1; k >= 0; k--) {
+        if (pattern[k] !== x) continue;
+        if (k === 0 || (latest[k - 1]! >= j - gap && latest[k - 1]! < j)) {
+          latest[k] = j;
+          if (k === L - 1) found = j;
+        }
+      }
+    }
+    if (found >= 0 && keep(s, found)) out.push(s);
+    // next session holding the first item
+    while (t < hi && index.pos[t]! < end) t++;
+  }
+  return Int32Array.from(out);
 }

@@ -1,35 +1,71 @@
-// Ranking sequential patterns by outcome, with honest uncertainty. Pure.
+// Ranking sequential patterns by outcome, with honest uncertainty, and choosing the few worth
+// advising. Pure.
 //
-// ## Ranking
-// All rates use TIME-DECAYED counts: each session weighs 2^(-age/half_life) (stats.ts decayWeight), so
-// n_eff = Σw over known sessions and s_eff = Σw over those that passed. Raw counts are reported too.
-// - pass_rate  = s_eff / n_eff over the known sessions containing the pattern, judged after its last
-//   occurrence (outcomes.ts); pass_lower / pass_upper = Wilson interval (stats.ts, z = 1.96).
-// - baseline   = pass rate of the known sessions WITHOUT the pattern (their final verdicts).
+// ## Evidence of one pattern
+// Outcomes are session outcomes, judged only for occurrences before the session's last test run
+// (outcomes.ts). Sessions are weighted by time decay, w = 2^(-age/half_life) (stats.ts decayWeight).
+// - pass_rate  = Σw·passed / Σw over the known sessions containing the pattern; pass_lower /
+//   pass_upper = its Wilson interval (stats.ts).
+// - baseline   = the same rate over the known sessions WITHOUT the pattern.
 // - uplift     = pass_rate - baseline.
+// - Sample size: every interval and test uses the Kish effective size n = (Σw)² / Σw² of the weighted
+//   sessions, with s = rate · n. (Using Σw itself as n, as before, made a month-old corpus count as
+//   ~0.7 of its size even though every session weighs about the same: at N = 120 that alone moved the
+//   planted pattern's p-value from 1.2e-4 to 4.9e-4. Decay now shifts the estimate towards recent
+//   sessions without pretending there were fewer of them.)
 // - bound      = Newcombe's hybrid score interval for a difference of two independent proportions
 //   (Newcombe 1998, Statistics in Medicine 17:873, "method 10"; citation from memory, the formula is
 //   checked by test/learn-rank.test.ts), built from the two Wilson intervals:
 //     lower = δ - sqrt((p1 - l1)² + (u2 - p2)²),  upper = δ + sqrt((u1 - p1)² + (p2 - l2)²),
 //   with δ = p1 - p2, (l1,u1) Wilson of the pattern, (l2,u2) Wilson of the baseline. Good patterns
 //   report the lower bound, anti-patterns the upper bound.
-// - A GOOD pattern needs: length >= min_len, sessions >= min_sessions, known >= min_known,
-//   uplift lower bound > min_uplift (default 0: the intervals separate), and it must BEAT EACH OF ITS
-//   SUB-PATTERNS: for every contiguous sub-pattern S (every infix, down to single activities — the only
-//   sub-patterns implied by an occurrence under a gap constraint) that occurs in more sessions,
-//   pass_lower(P) > pass_rate(S). Otherwise the shorter, more general tip says the same.
-//   Sub-patterns with the very same session set are the same evidence and are skipped.
-// - An ANTI-pattern mirrors it: uplift upper bound < -anti_margin, and pass_upper(P) < pass_rate(S)
-//   for every such sub-pattern S.
-// - Multiple testing: thousands of candidates are tested, so at 95% some pass by chance. Every
-//   candidate that reaches the tests above (closed, long enough, enough sessions) gets the p-value of a
-//   two-sided pooled two-proportion z-test (pattern vs baseline, decayed counts), and good/anti
-//   patterns must also survive Benjamini–Hochberg at false-discovery rate `fdr` (default 0.05; 1
-//   turns it off) over all of those candidates.
-// - score = bound for good patterns, -bound for anti-patterns (larger = stronger evidence). Lists are
-//   sorted by score, then sessions, then the step names, and cut to top_n.
-// - Closedness: a pattern is dropped before ranking when a pattern one step longer that contains it
-//   occurs in exactly the same sessions (same count and same session-set hash).
+// - p_value    = two-sided pooled two-proportion z-test, pattern vs baseline.
+// - Reported intervals (pass_lower/upper, bound) are at the adjusted z of step 3, never below `z`.
+// - score      = bound for good patterns, -bound for anti-patterns (larger = stronger evidence).
+//
+// ## From candidates to advice
+// 1. Gates (outcome-blind): length >= min_len, sessions >= min_sessions, known >= min_known.
+// 2. Same evidence, one pattern (outcome-blind): candidates with the same session set and the same
+//    known-outcome set (two 32-bit hashes each, outcomes.ts Tally) say the same thing. Each such class
+//    is represented by ONE pattern: the most informative steps, i.e. steps that are not ubiquitous
+//    (an activity in >= `ubiquitous` = 95% of sessions says nothing about which sessions these
+//    are), then the fewest steps, then contiguous before gapped, then by name. So: the closed
+//    pattern without its padding. Why not the generator (the shortest member): a class often has
+//    several, e.g. A→B and B→C when A→B→C always occurs whole, and picking one by name drops a step
+//    that may be the one that matters; the padding the old closedness filter let in (it kept the
+//    longest member, ubiquitous steps included) is what this removes.
+// 3. Multiple testing (outcome-blind family): one test per class. Benjamini–Hochberg at `fdr` with
+//    p-value weights by LAYER (Genovese, Roeder & Wasserman 2006, Biometrika 93:509, weighted BH; the
+//    layers follow Webb's "layered critical values", Machine Learning 71:307, 2008; both from
+//    memory): a layer is (contiguous or gapped, length) of the class's shortest member (so that the
+//    presentation chosen in step 2 does not change the test); each non-empty layer gets the same share of
+//    the error budget, spread evenly over its classes (weights average 1). Why: a log over 18
+//    activities gives ~100 contiguous pairs but thousands of gapped 4-patterns; with one flat family
+//    the thousands set the bar (at N = 120 the top p-value had to be < 1.6e-5) and short, contiguous
+//    patterns, the ones advice is made of, could never pass it. The selected patterns' intervals
+//    then use the false-coverage-rate adjustment of Benjamini & Yekutieli (2005, JASA 100:71, from
+//    memory): level 1 - R·fdr·w_i/m for R discoveries among m, so z_i >= z grows with the layer's
+//    size. Without it a lucky 33-of-33 among thousands of candidates outranks a steady 290-of-350.
+// 4. Direction: good when the uplift lower bound > min_uplift, anti when the upper bound < -anti_margin.
+// 5. Choosing, per list, walking the patterns by score (at most MAX_EXAMINED of them), each question
+//    at z' = max(z_i, Bonferroni over the examined): "P has an effect in a set of sessions" means the
+//    sessions with P pass significantly more (good) or less (anti) there than those without it
+//    (Newcombe bound at z').
+//    a. P must beat each infix S (a contiguous sub-pattern; the only sub-patterns an occurrence
+//       implies under a gap constraint) among S's sessions: P's sessions against S's others. S in
+//       P's class is the same evidence and skipped. The bar is z' when S is itself a tip of this
+//       list (the shorter tip is the default), else (a single activity, a pattern with no effect of
+//       its own) the nominal z.
+//    b. Near-duplicates: a chosen Q "covers" P when P has no effect outside Q's sessions. Q wins,
+//       unless Q has no effect outside P either and P is the better of the two: P refines Q (has an
+//       effect among Q's sessions) and not the other way round, or neither refines the other and P's
+//       class has the simpler description (fewer ubiquitous steps, then fewer steps, then
+//       contiguous) or, as simple, covers more known sessions. Then P replaces Q.
+//       Same steps as a chosen pattern (another gap) is always a duplicate.
+//    c. P must have an effect outside the union of the other chosen patterns' sessions: a proxy whose
+//       effect is the sum of two chosen patterns says nothing new.
+//    So advice is the shortest form of each effect, and one pattern per effect.
+// 6. Lists sorted by score, then sessions, then names, then gap; cut to top_n.
 import type { SequentialPattern } from './types.js';
 import type { Signals, Tally } from './outcomes.js';
 import { wilsonInterval, Z95, type Interval } from './stats.js';
@@ -38,12 +74,16 @@ import { cmpStr } from './evidence.js';
 export interface Candidate {
   items: readonly number[];
   tally: Tally;
+  /** the max gap its occurrences were mined with (1 = contiguous) */
+  gap: number;
 }
 
 /** Decayed totals over all known sessions (final verdicts). */
 export interface RankTotals {
   w_known: number;
   w_passed: number;
+  /** Σw² over the known sessions */
+  w2_known: number;
 }
 
 export interface RankOptions {
@@ -55,6 +95,8 @@ export interface RankOptions {
   anti_margin: number;
   fdr: number;
   top_n: number;
+  /** share of sessions from which an activity counts as ubiquitous (class representatives avoid it) */
+  ubiquitous: number;
 }
 
 export const DEFAULT_RANK_OPTIONS: RankOptions = {
@@ -66,7 +108,24 @@ export const DEFAULT_RANK_OPTIONS: RankOptions = {
   anti_margin: 0,
   fdr: 0.05,
   top_n: 20,
+  ubiquitous: 0.95,
 };
+
+/** What ranking reads besides the candidates' tallies. */
+export interface RankData {
+  /** per session: decay weight and outcome (outcomes.ts PASS / FAIL / UNKNOWN) */
+  weight: Float64Array;
+  final: Int8Array;
+  /** the known sessions where a pattern (mined with `gap`) occurs before the outcome, ascending */
+  sessions(items: readonly number[], gap: number): Int32Array;
+  /** activities in at least `ubiquitous` of all sessions */
+  ubiquitous(item: number): boolean;
+  /** secondary signals and dates, asked for reported patterns only */
+  signals?(items: readonly number[], gap: number): Signals;
+}
+
+/** A reported sequential pattern and the gap its evidence was measured with (1 = contiguous). */
+export type RankedPattern = SequentialPattern & { max_gap: number };
 
 const EPS = 1e-9;
 
@@ -101,6 +160,33 @@ export function erfc(x: number): number {
   return x >= 0 ? r : 2 - r;
 }
 
+/**
+ * Standard normal quantile Φ⁻¹(p), Acklam's rational approximation with refinement-free relative
+ * error below 1.2e-9 (coefficients recalled; test/learn-rank.test.ts checks known values).
+ */
+export function normalQuantile(p: number): number {
+  if (!(p > 0)) return -Infinity;
+  if (!(p < 1)) return Infinity;
+  const a = [-3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.38357751867269e2, -3.066479806614716e1, 2.506628277459239];
+  const b = [-5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1];
+  const c = [-7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+  const d = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416];
+  const lo = 0.02425;
+  if (p < lo) {
+    const q = Math.sqrt(-2 * Math.log(p));
+    return (((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) / ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1);
+  }
+  if (p > 1 - lo) return -normalQuantile(1 - p);
+  const q = p - 0.5;
+  const r = q * q;
+  return ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) / (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1);
+}
+
+/** Standard normal CDF Φ(x) (through erfc). */
+export function phi(x: number): number {
+  return 0.5 * erfc(-x / Math.SQRT2);
+}
+
 /** Two-sided p-value of the pooled two-proportion z-test of s1/n1 against s2/n2. */
 export function twoProportionP(s1: number, n1: number, s2: number, n2: number): number {
   if (!(n1 > 0) || !(n2 > 0)) return 1;
@@ -113,37 +199,38 @@ export function twoProportionP(s1: number, n1: number, s2: number, n2: number): 
 
 /** Benjamini–Hochberg: which of the p-values are discoveries at false-discovery rate q. */
 export function benjaminiHochberg(pValues: readonly number[], q: number): boolean[] {
+  return weightedBenjaminiHochberg(pValues, pValues.map(() => 1), q);
+}
+
+/**
+ * Weighted Benjamini–Hochberg (Genovese et al. 2006): BH on p_i / w_i. The weights must be fixed
+ * before looking at outcomes and average 1 for the FDR guarantee.
+ */
+export function weightedBenjaminiHochberg(pValues: readonly number[], weights: readonly number[], q: number): boolean[] {
   const m = pValues.length;
-  const order = [...pValues.keys()].sort((a, b) => pValues[a]! - pValues[b]! || a - b);
+  const adj = pValues.map((p, i) => (weights[i]! > 0 ? p / weights[i]! : Infinity));
+  const order = [...adj.keys()].sort((a, b) => adj[a]! - adj[b]! || a - b);
   let cut = -1;
-  for (let i = 0; i < m; i++) if (pValues[order[i]!]! <= ((i + 1) / m) * q) cut = i;
+  for (let i = 0; i < m; i++) if (adj[order[i]!]! <= ((i + 1) / m) * q) cut = i;
   const out = new Array<boolean>(m).fill(false);
   for (let i = 0; i <= cut; i++) out[order[i]!] = true;
   return out;
 }
 
-function key(items: readonly number[]): string {
-  return items.join(',');
+/**
+ * Layer weights for weightedBenjaminiHochberg: each distinct layer gets the same share, spread
+ * evenly over its members, so the weights average 1.
+ */
+export function layerWeights(layers: readonly string[]): number[] {
+  const count = new Map<string, number>();
+  for (const l of layers) count.set(l, (count.get(l) ?? 0) + 1);
+  const m = layers.length;
+  return layers.map((l) => m / (count.size * count.get(l)!));
 }
 
-function sameSessions(a: Tally, b: Tally): boolean {
-  return a.sessions === b.sessions && a.h1 === b.h1 && a.h2 === b.h2;
-}
-
-/** Drops every candidate that has a one-step-longer super-pattern with the same session set. */
-export function closedOnly<C extends Candidate>(cands: readonly C[]): C[] {
-  const byKey = new Map<string, C>();
-  for (const c of cands) byKey.set(key(c.items), c);
-  const absorbed = new Set<string>();
-  for (const q of cands) {
-    if (q.items.length < 2) continue;
-    for (let i = 0; i < q.items.length; i++) {
-      const subKey = key([...q.items.slice(0, i), ...q.items.slice(i + 1)]);
-      const sub = byKey.get(subKey);
-      if (sub && sameSessions(sub.tally, q.tally)) absorbed.add(subKey);
-    }
-  }
-  return cands.filter((c) => !absorbed.has(key(c.items)));
+/** Kish effective sample size of weights with sum w and sum of squares w2. */
+export function kishSize(w: number, w2: number): number {
+  return w2 > EPS ? (w * w) / w2 : 0;
 }
 
 function rate(t: Tally): number | null {
@@ -162,18 +249,20 @@ interface Described {
 /** Every evidence field of a pattern; `bound` and `score` depend on its role and are set later. */
 export function describePattern(steps: string[], t: Tally, totals: RankTotals, z: number, signals: Signals = NO_SIGNALS): Described {
   const p = rate(t);
-  const w = wilsonInterval(t.w_passed, t.w_known, z);
-  const nb = Math.max(0, totals.w_known - t.w_known);
-  const sb = Math.min(nb, Math.max(0, totals.w_passed - t.w_passed_final));
-  const baseline = nb > EPS ? sb / nb : null;
+  const n1 = kishSize(t.w_known, t.w2_known);
+  const w = wilsonInterval((p ?? 0) * n1, n1, z);
+  const wb = Math.max(0, totals.w_known - t.w_known);
+  const sb = Math.min(wb, Math.max(0, totals.w_passed - t.w_passed_final));
+  const baseline = wb > EPS ? sb / wb : null;
+  const nb = kishSize(wb, Math.max(0, totals.w2_known - t.w2_known));
   let lowerUplift: number | null = null;
   let upperUplift: number | null = null;
   let pValue = 1;
-  if (p !== null && baseline !== null) {
-    const ci = newcombeInterval(t.w_passed, t.w_known, sb, nb, z);
+  if (p !== null && baseline !== null && nb > EPS) {
+    const ci = newcombeInterval(p * n1, n1, baseline * nb, nb, z);
     lowerUplift = ci.lower;
     upperUplift = ci.upper;
-    pValue = twoProportionP(t.w_passed, t.w_known, sb, nb);
+    pValue = twoProportionP(p * n1, n1, baseline * nb, nb);
   }
   return {
     pattern: {
@@ -187,7 +276,7 @@ export function describePattern(steps: string[], t: Tally, totals: RankTotals, z
       baseline,
       uplift: p !== null && baseline !== null ? p - baseline : null,
       bound: null,
-      p_value: p !== null && baseline !== null ? pValue : null,
+      p_value: lowerUplift !== null ? pValue : null,
       score: 0,
       first_seen: signals.first_seen,
       last_seen: signals.last_seen,
@@ -202,80 +291,308 @@ export function describePattern(steps: string[], t: Tally, totals: RankTotals, z
   };
 }
 
-/** The contiguous proper sub-patterns (infixes) of a pattern, as keys. */
-function infixKeys(items: readonly number[]): string[] {
-  const keys: string[] = [];
-  for (let len = 1; len < items.length; len++) {
-    for (let i = 0; i + len <= items.length; i++) keys.push(key(items.slice(i, i + len)));
-  }
-  return keys;
+/** Key of a pattern mined with a gap; a single activity is the same pattern at every gap. */
+function patternKey(items: readonly number[], gap: number): string {
+  return `${items.length > 1 ? gap : 1}|${items.join(',')}`;
+}
+
+/** Candidates with equal keys have the same session set and the same known-outcome set. */
+export function evidenceKey(t: Tally): string {
+  return `${t.sessions},${t.h1},${t.h2},${t.known},${t.kh1},${t.kh2}`;
 }
 
 /**
- * Good and anti-patterns among the candidates. `signals` supplies the secondary signals and dates
- * of the few patterns that are reported (it is called for those only).
+ * The outcome-blind preference between two near-duplicate patterns (step 5b): fewer ubiquitous steps,
+ * then fewer steps, then contiguous before gapped. Negative when `a` is preferred, 0 on a tie.
+ */
+export function simpler(a: Candidate, b: Candidate, ubiquitous: (item: number) => boolean): number {
+  const nUbiq = (c: Candidate): number => c.items.reduce((n, x) => n + (ubiquitous(x) ? 1 : 0), 0);
+  return nUbiq(a) - nUbiq(b) || a.items.length - b.items.length || a.gap - b.gap;
+}
+
+/** A class of candidates with the same evidence (header, step 2). */
+export interface EvidenceClass<C extends Candidate> {
+  /** the pattern that speaks for the class */
+  rep: C;
+  /** its simplest description: the shortest member, contiguous when one of those is */
+  simplest: C;
+  /** the multiple-testing layer, from `simplest`: "contiguous:2", "gapped:3", … */
+  layer: string;
+}
+
+/**
+ * One representative per class of candidates with the same evidence (header, step 2), in the order
+ * of the representatives in the input. The layer is the class's simplest description, so that how a
+ * class is presented does not change how it is tested.
+ */
+export function evidenceClasses<C extends Candidate>(cands: readonly C[], names: readonly string[], ubiquitous: (item: number) => boolean): EvidenceClass<C>[] {
+  const best = new Map<string, C>();
+  const simplest = new Map<string, C>();
+  const informative = (c: C): number => c.items.reduce((n, x) => n + (ubiquitous(x) ? 0 : 1), 0);
+  const better = (a: C, b: C): boolean => {
+    const c = informative(b) - informative(a) || a.items.length - b.items.length || a.gap - b.gap;
+    if (c !== 0) return c < 0;
+    return cmpStr(a.items.map((i) => names[i]!).join('\u0000'), b.items.map((i) => names[i]!).join('\u0000')) < 0;
+  };
+  for (const c of cands) {
+    const k = evidenceKey(c.tally);
+    const cur = best.get(k);
+    if (!cur || better(c, cur)) best.set(k, c);
+    const s = simplest.get(k);
+    if (!s || c.items.length < s.items.length || (c.items.length === s.items.length && c.gap < s.gap)) simplest.set(k, c);
+  }
+  const out: EvidenceClass<C>[] = [];
+  for (const c of cands) {
+    const k = evidenceKey(c.tally);
+    if (best.get(k) !== c) continue;
+    const s = simplest.get(k)!;
+    out.push({ rep: c, simplest: s, layer: `${s.gap === 1 ? 'contiguous' : 'gapped'}:${s.items.length}` });
+  }
+  return out;
+}
+
+/** The contiguous proper sub-patterns (infixes) of a pattern, longest first. */
+function infixes(items: readonly number[]): number[][] {
+  const out: number[][] = [];
+  for (let len = items.length - 1; len >= 1; len--) for (let i = 0; i + len <= items.length; i++) out.push(items.slice(i, i + len));
+  return out;
+}
+
+/** Weighted sums over known sessions: Σw, Σw·passed, Σw². */
+interface Sums {
+  w: number;
+  wp: number;
+  w2: number;
+}
+
+const minus = (a: Sums, b: Sums): Sums => ({ w: a.w - b.w, wp: a.wp - b.wp, w2: a.w2 - b.w2 });
+const sumsOf = (t: Tally): Sums => ({ w: t.w_known, wp: t.w_passed, w2: t.w2_known });
+
+/** The known sessions where a pattern occurs before the outcome. */
+interface SessionSet {
+  sids: Int32Array;
+  flag: Uint8Array;
+  sums: Sums;
+}
+
+/** Sums over the sessions in both sets (walks the smaller one). */
+function intersection(P: SessionSet, Q: SessionSet, data: RankData): Sums {
+  const [small, big] = P.sids.length <= Q.sids.length ? [P, Q] : [Q, P];
+  const out: Sums = { w: 0, wp: 0, w2: 0 };
+  for (const s of small.sids) {
+    if (!big.flag[s]) continue;
+    const w = data.weight[s]!;
+    out.w += w;
+    out.w2 += w * w;
+    if (data.final[s] === 1) out.wp += w;
+  }
+  return out;
+}
+
+/**
+ * Stratified comparisons of a pattern's sessions P with another pattern's sessions Q (header, step 5):
+ * `within` = P∧Q against Q∧¬P, `outside` = P∧¬Q against ¬P∧¬Q. True when the sessions with P pass
+ * significantly more (dir 1) or less (dir -1) in that stratum.
+ */
+function stratified(P: SessionSet, Q: SessionSet, total: Sums, dir: 1 | -1, data: RankData, z: number): { within: boolean; outside: boolean } {
+  const A = intersection(P, Q, data);
+  const C = minus(P.sums, A);
+  return { within: separates(A, minus(Q.sums, A), dir, z), outside: separates(C, minus(minus(total, Q.sums), C), dir, z) };
+}
+
+/** Newcombe bound of rate(x) - rate(y) beyond 0 in direction dir. */
+function separates(x: Sums, y: Sums, dir: 1 | -1, z: number): boolean {
+  if (!(x.w > EPS && y.w > EPS)) return false;
+  const nx = kishSize(x.w, x.w2);
+  const ny = kishSize(y.w, y.w2);
+  if (!(nx > EPS && ny > EPS)) return false;
+  const ci = newcombeInterval((Math.min(x.wp, x.w) / x.w) * nx, nx, (Math.min(y.wp, y.w) / y.w) * ny, ny, z);
+  return dir === 1 ? ci.lower > 0 : ci.upper < 0;
+}
+
+/** How many discoveries per list step 5 looks at, at most (it reads session sets). */
+const MAX_EXAMINED = 400;
+
+/**
+ * Good and anti-patterns among the candidates (header). `tested` is the size of the multiple-testing
+ * family (classes that reached the outcome test).
  */
 export function rankPatterns(
   cands: readonly Candidate[],
   names: readonly string[],
-  totals: RankTotals,
+  data: RankData,
   options: Partial<RankOptions> = {},
-  signals?: (items: readonly number[]) => Signals,
-): { good: SequentialPattern[]; anti: SequentialPattern[]; tested: number } {
+): { good: RankedPattern[]; anti: RankedPattern[]; tested: number } {
   const opts = { ...DEFAULT_RANK_OPTIONS, ...options };
-  const all = new Map<string, Candidate>();
-  for (const c of cands) all.set(key(c.items), c);
+  const byKey = new Map<string, Candidate>();
+  for (const c of cands) if (!byKey.has(patternKey(c.items, c.gap))) byKey.set(patternKey(c.items, c.gap), c);
 
+  const total: Sums = { w: 0, wp: 0, w2: 0 };
+  for (let s = 0; s < data.final.length; s++) {
+    if (data.final[s] === -1) continue;
+    const w = data.weight[s]!;
+    total.w += w;
+    total.w2 += w * w;
+    if (data.final[s] === 1) total.wp += w;
+  }
+  const totals: RankTotals = { w_known: total.w, w_passed: total.wp, w2_known: total.w2 };
+
+  // 1–2: gates, then one representative per evidence class
+  const gated = [...byKey.values()].filter(
+    (c) => c.items.length >= opts.min_len && c.tally.sessions >= opts.min_sessions && c.tally.known >= opts.min_known,
+  );
   interface Tested {
     cand: Candidate;
+    simplest: Candidate;
     d: Described;
+    layer: string;
   }
   const tested: Tested[] = [];
-  for (const c of closedOnly(cands)) {
-    const t = c.tally;
-    if (c.items.length < opts.min_len || t.sessions < opts.min_sessions || t.known < opts.min_known) continue;
+  for (const { rep: c, simplest, layer } of evidenceClasses(gated, names, data.ubiquitous)) {
     const d = describePattern(
       c.items.map((i) => names[i]!),
-      t,
+      c.tally,
       totals,
       opts.z,
     );
-    if (d.lowerUplift === null) continue;
-    tested.push({ cand: c, d });
+    if (d.lowerUplift !== null) tested.push({ cand: c, simplest, d, layer });
   }
-  const discovery = opts.fdr >= 1 ? tested.map(() => true) : benjaminiHochberg(tested.map((x) => x.d.p), opts.fdr);
 
-  const good: { cand: Candidate; pattern: SequentialPattern }[] = [];
-  const anti: { cand: Candidate; pattern: SequentialPattern }[] = [];
-  tested.forEach(({ cand, d }, i) => {
+  // 3: layered weighted BH over the classes
+  const layers = tested.map((t) => t.layer);
+  const weights = layerWeights(layers);
+  const discovery = opts.fdr >= 1 ? tested.map(() => true) : weightedBenjaminiHochberg(tested.map((x) => x.d.p), weights, opts.fdr);
+  const nDiscovered = discovery.filter(Boolean).length;
+  // Intervals of the selected (header, step 3): level 1 - R·q·w_i/m, never below the nominal z.
+  const nominal = 2 * (1 - phi(opts.z));
+  const zOf = (i: number): number =>
+    opts.fdr >= 1 || tested.length === 0 ? opts.z : normalQuantile(1 - Math.min(nominal, (nDiscovered * opts.fdr * weights[i]!) / tested.length) / 2);
+
+  // 4: direction, on the adjusted intervals
+  interface Found {
+    cand: Candidate;
+    simplest: Candidate;
+    pattern: RankedPattern;
+    z: number;
+  }
+  const good: Found[] = [];
+  const anti: Found[] = [];
+  tested.forEach(({ cand, simplest }, i) => {
     if (!discovery[i]) return;
-    const { pattern, lowerUplift, upperUplift } = d;
-    if (lowerUplift === null || upperUplift === null || pattern.pass_lower === null || pattern.pass_upper === null) return;
-    const isGood = lowerUplift > opts.min_uplift;
-    const isAnti = upperUplift < -opts.anti_margin;
-    if (!isGood && !isAnti) return;
-    let beatsSubs = true;
-    let worseThanSubs = true;
-    for (const k of infixKeys(cand.items)) {
-      const sub = all.get(k);
-      if (!sub || sameSessions(sub.tally, cand.tally)) continue;
-      const r = rate(sub.tally);
-      if (r === null) continue;
-      if (!(pattern.pass_lower > r)) beatsSubs = false;
-      if (!(pattern.pass_upper < r)) worseThanSubs = false;
-    }
-    if (isGood && beatsSubs) good.push({ cand, pattern: { ...pattern, bound: lowerUplift, score: lowerUplift } });
-    else if (isAnti && worseThanSubs) anti.push({ cand, pattern: { ...pattern, bound: upperUplift, score: -upperUplift } });
+    const z = zOf(i);
+    const { pattern, lowerUplift, upperUplift } = describePattern(
+      cand.items.map((x) => names[x]!),
+      cand.tally,
+      totals,
+      z,
+    );
+    if (lowerUplift === null || upperUplift === null) return;
+    if (lowerUplift > opts.min_uplift) good.push({ cand, simplest, z, pattern: { ...pattern, bound: lowerUplift, score: lowerUplift, max_gap: cand.gap } });
+    else if (upperUplift < -opts.anti_margin) anti.push({ cand, simplest, z, pattern: { ...pattern, bound: upperUplift, score: -upperUplift, max_gap: cand.gap } });
   });
-  const finish = (list: { cand: Candidate; pattern: SequentialPattern }[]): SequentialPattern[] =>
-    list
-      .sort((a, b) => comparePatterns(a.pattern, b.pattern))
-      .slice(0, opts.top_n)
-      .map(({ cand, pattern }) => (signals ? withSignals(pattern, signals(cand.items)) : pattern));
-  return { good: finish(good), anti: finish(anti), tested: tested.length };
+
+  // 5: infixes, then the patterns already chosen
+  const sets = new Map<string, SessionSet>();
+  const setOf = (items: readonly number[], gap: number): SessionSet => {
+    const k = patternKey(items, gap);
+    let s = sets.get(k);
+    if (!s) {
+      const sids = data.sessions(items, gap);
+      const flag = new Uint8Array(data.final.length);
+      const sums: Sums = { w: 0, wp: 0, w2: 0 };
+      for (const sid of sids) {
+        flag[sid] = 1;
+        const w = data.weight[sid]!;
+        sums.w += w;
+        sums.w2 += w * w;
+        if (data.final[sid] === 1) sums.wp += w;
+      }
+      sets.set(k, (s = { sids, flag, sums }));
+    }
+    return s;
+  };
+  /** The union of the chosen patterns' session sets. */
+  const unionOf = (list: readonly Found[]): SessionSet => {
+    const flag = new Uint8Array(data.final.length);
+    const ids: number[] = [];
+    const sums: Sums = { w: 0, wp: 0, w2: 0 };
+    for (const f of list) {
+      for (const sid of setOf(f.cand.items, f.cand.gap).sids) {
+        if (flag[sid]) continue;
+        flag[sid] = 1;
+        ids.push(sid);
+        const w = data.weight[sid]!;
+        sums.w += w;
+        sums.w2 += w * w;
+        if (data.final[sid] === 1) sums.wp += w;
+      }
+    }
+    return { sids: Int32Array.from(ids), flag, sums };
+  };
+  const choose = (list: Found[], dir: 1 | -1): RankedPattern[] => {
+    list.sort((a, b) => comparePatterns(a.pattern, b.pattern));
+    // Step 5 asks several questions of every pattern it looks at: its z is Bonferroni over them.
+    const zStep = Math.max(opts.z, normalQuantile(1 - nominal / (2 * Math.max(1, Math.min(list.length, MAX_EXAMINED)))));
+    const tips = new Set(list.map((f) => evidenceKey(f.cand.tally)));
+    let chosen: Found[] = [];
+    let union: SessionSet | null = null;
+    let examined = 0;
+    for (const f of list) {
+      if (chosen.length >= opts.top_n || examined >= MAX_EXAMINED) break;
+      examined++;
+      const { cand } = f;
+      const stepsKey = cand.items.join(',');
+      if (chosen.some((q) => q.cand.items.join(',') === stepsKey)) continue;
+      const z = Math.max(f.z, zStep);
+
+      // It must beat each infix S among S's sessions (its own sessions are inside S's, outcomes.ts),
+      // from the tallies alone. When S is itself a tip of this list, S is the default and the extra
+      // steps must matter beyond doubt (z); otherwise (a single activity, or no tip) the nominal bar.
+      const myClass = evidenceKey(cand.tally);
+      const mine = sumsOf(cand.tally);
+      const beatsInfixes = infixes(cand.items).every((sub) => {
+        const s = byKey.get(patternKey(sub, cand.gap));
+        if (!s) return true;
+        const cls = evidenceKey(s.tally);
+        if (cls === myClass) return true;
+        return separates(mine, minus(sumsOf(s.tally), mine), dir, tips.has(cls) ? z : opts.z);
+      });
+      if (!beatsInfixes) continue;
+
+      // Near-duplicates: a chosen pattern Q that covers this one P (P has no effect outside Q) wins,
+      // unless they explain each other (Q has no effect outside P either) and P is the better of
+      // the two: P refines Q (is significantly better among Q's sessions) and not the other way
+      // round; or neither refines the other and P is simpler (the preference of step 2) or, as
+      // simple, more general (more known sessions). Then P takes Q's place.
+      const P = setOf(cand.items, cand.gap);
+      const replaced = new Set<Found>();
+      const covered = chosen.some((q) => {
+        const Q = setOf(q.cand.items, q.cand.gap);
+        const pq = stratified(P, Q, total, dir, data, z);
+        if (pq.outside) return false;
+        const qp = stratified(Q, P, total, dir, data, Math.max(q.z, zStep));
+        if (qp.outside) return true;
+        const better = pq.within !== qp.within ? pq.within : (simpler(f.simplest, q.simplest, data.ubiquitous) || q.cand.tally.known - cand.tally.known) < 0;
+        if (better) replaced.add(q);
+        return !better;
+      });
+      if (covered) continue;
+      // ... and it must have an effect outside all the others together (not just outside each).
+      const others = replaced.size > 0 ? chosen.filter((q) => !replaced.has(q)) : chosen;
+      if (others.length > 1) {
+        const U = replaced.size > 0 || union === null ? unionOf(others) : union;
+        if (!stratified(P, U, total, dir, data, z).outside) continue;
+      }
+      chosen = [...others, f];
+      union = unionOf(chosen);
+    }
+    chosen.sort((a, b) => comparePatterns(a.pattern, b.pattern));
+    return chosen.map(({ cand, pattern }) => (data.signals ? withSignals(pattern, data.signals(cand.items, cand.gap)) : pattern));
+  };
+  return { good: choose(good, 1), anti: choose(anti, -1), tested: tested.length };
 }
 
-function withSignals(p: SequentialPattern, s: Signals): SequentialPattern {
+function withSignals(p: RankedPattern, s: Signals): RankedPattern {
   return {
     ...p,
     first_seen: s.first_seen,
@@ -286,8 +603,10 @@ function withSignals(p: SequentialPattern, s: Signals): SequentialPattern {
   };
 }
 
-export function comparePatterns(a: SequentialPattern, b: SequentialPattern): number {
+export function comparePatterns(a: SequentialPattern | RankedPattern, b: SequentialPattern | RankedPattern): number {
   if (a.score !== b.score) return b.score - a.score;
   if (a.sessions !== b.sessions) return b.sessions - a.sessions;
-  return cmpStr(a.steps.join('\u0000'), b.steps.join('\u0000'));
+  const c = cmpStr(a.steps.join('\u0000'), b.steps.join('\u0000'));
+  if (c !== 0) return c;
+  return ('max_gap' in a ? a.max_gap : 0) - ('max_gap' in b ? b.max_gap : 0);
 }

@@ -24,6 +24,8 @@ export function openSqliteStore(options: SqliteStoreOptions): EventStore {
     db.pragma('journal_mode = WAL');
     // NORMAL in WAL mode: a killed process loses nothing committed; only power loss can drop the last commits.
     db.pragma('synchronous = NORMAL');
+    // Deleted rows (retention, pruning) are overwritten, not left readable in free pages.
+    db.pragma('secure_delete = ON');
     migrate(db);
     if (options.file !== ':memory:') fs.chmodSync(options.file, 0o600);
   }
