@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { pairToolCalls } from '../core/pairing.js';
 import type { EventRecord } from '../core/types.js';
 import { ingestSpool } from '../ingest/ingest.js';
+import { withHealth } from '../shell/health.js';
 import { enforceRetention } from '../shell/retention.js';
 import { effectiveConfig } from './config-command.js';
 import type { CliContext } from './context.js';
@@ -18,7 +19,7 @@ export function registerCaptureCommands(program: Command, ctx: CliContext): void
     .option('--batch-size <n>', 'payloads stored per transaction', parsePositiveInt)
     .option('--json', 'print the report as JSON')
     .action((opts: { json?: boolean; batchSize?: number }) => {
-      const report = ctx.withStore((store) => ingestSpool({ paths: ctx.paths, store, batchSize: opts.batchSize }));
+      const report = withHealth(ctx.paths.context, () => ctx.withStore((store) => ingestSpool({ paths: ctx.paths, store, batchSize: opts.batchSize })));
       if (opts.json) return ctx.json(report);
       ctx.out(
         `ingested ${report.files} payloads in ${report.ms.toFixed(0)} ms: ${report.inserted} stored, ` +

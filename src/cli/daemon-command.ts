@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { DaemonRunningError, pidFile, runDaemon, runningPid } from '../daemon/daemon.js';
 import { ingestSpool } from '../ingest/ingest.js';
+import { withHealth } from '../shell/health.js';
 import { enforceRetention } from '../shell/retention.js';
 import { packageRoot } from '../shell/package-root.js';
 import { effectiveConfig } from './config-command.js';
@@ -40,7 +41,7 @@ export function registerDaemonCommand(program: Command, ctx: CliContext): void {
             debounceMs: config.daemon.debounce_ms,
             learnIntervalMs: 60_000,
             nightlyTime: config.nightly.time,
-            ingest: () => ingestSpool({ paths: ctx.paths, store, maxFieldChars: config.privacy.max_field_chars }),
+            ingest: () => withHealth(ctx.paths.context, () => ingestSpool({ paths: ctx.paths, store, maxFieldChars: config.privacy.max_field_chars })),
             learn: () => void learnNow(ctx),
             nightly: async (date) => {
               const pruned = enforceRetention(store, config.retention, Date.now());

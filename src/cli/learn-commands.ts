@@ -12,6 +12,7 @@ import { projectSlug, type ContextBundle } from '../plan/context.js';
 import { selectForPrompt } from '../plan/select.js';
 import { ingestSpool } from '../ingest/ingest.js';
 import { writeCaptureRules, writeContext } from '../shell/context-writer.js';
+import { withHealth } from '../shell/health.js';
 import { runLearning } from '../shell/learn-run.js';
 import { packageRoot } from '../shell/package-root.js';
 import { effectiveConfig } from './config-command.js';
@@ -39,7 +40,7 @@ export interface LearnNow {
 export function learnNow(ctx: CliContext, now = Date.now()): LearnNow {
   const { config } = effectiveConfig(ctx, null);
   return ctx.withStore((store) => {
-    const ingest = ingestSpool({ paths: ctx.paths, store, maxFieldChars: config.privacy.max_field_chars });
+    const ingest = withHealth(ctx.paths.context, () => ingestSpool({ paths: ctx.paths, store, maxFieldChars: config.privacy.max_field_chars }));
     const run = runLearning(store, config, now);
     const root = packageRoot();
     writeContext({

@@ -1,0 +1,56 @@
+// The health signal: what ingest learns about capture reaches the user through the SessionStart hook.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { healthMessage, ingestProblem } from '../src/shell/health.js';
+import { REPO_ROOT } from './helpers/paths.js';
+
+const CLI = path.join(REPO_ROOT, 'bin', 'agentops-meta.js');
+const SESSION_START = path.join(REPO_ROOT, 'hooks', 'agentops-session-start.sh');
+const homes: string[] = [];
+afterEach(() => {
+  for (const h of homes.splice(0)) fs.rmSync(h, { recursive: true, force: true });
+});
+
+function home(): string {
+  const h = fs.mkdtempSync(path.join(os.tmpdir(), 'am-health-'));
+  homes.push(h);
+  fs.mkdirSync(path.join(h, 'spool'), { recursive: true });
+  return h;
+}
+
+const cli = (h: string, ...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { env: { ...process.env, AGENTOPS_META_HOME: h }, encoding: 'utf8' });
+
+function systemMessage(h: string): string | null {
+  const r = spawnSync('bash', ['-c', `'${SESSION_START}'`], { input: '{"session_id":"h1","hook_event_name":"SessionStart"}', env: { ...process.env, AGENTOPS_META_HOME: h }, encoding: 'utf8' });
+  expect(r.status).toBe(0);
+  return r.stdout ? (JSON.parse(r.stdout) as { systemMessage?: string }).systemMessage ?? null : null;
+}
+
+describe('health signal', () => {
+  it('judges ingest runs: many quarantined payloads are a problem, a few are not', () => {
+    expect(ingestProblem({ files: 100, quarantined: 5 })).toBeNull();
+    expect(ingestProblem({ files: 10, quarantined: 10 })).toBeNull(); // too few to say
+    expect(ingestProblem({ files: 100, quarantined: 40 })).toEqual({ kind: 'quarantine', quarantined: 40, files: 100 });
+    expect(healthMessage({ kind: 'unwritable', error: 'disk full' })).toMatch(/cannot store .*disk full.*agentops-meta doctor/);
+  });
+
+  it('an unwritable database is shown to the user at the next session start, and cleared once ingest works', () => {
+    const h = home();
+    fs.mkdirSync(path.join(h, 'agentops.db')); // a folder where the database file should be
+    expect(cli(h, 'ingest').status).toBe(1);
+    expect(systemMessage(h)).toMatch(/^agentops-meta cannot store what it captures .*doctor/);
+    fs.rmSync(path.join(h, 'agentops.db'), { recursive: true });
+    expect(cli(h, 'ingest').status).toBe(0);
+    expect(systemMessage(h)).toBeNull();
+  });
+
+  it('a run of quarantined payloads is shown to the user', () => {
+    const h = home();
+    for (let i = 0; i < 30; i++) fs.writeFileSync(path.join(h, 'spool', `${1_700_000_000_000_000_000n + BigInt(i)}-9-Stop.json`), 'not json');
+    expect(cli(h, 'ingest').status).toBe(0);
+    expect(systemMessage(h)).toBe('agentops-meta quarantined 30 of the last 30 captured payloads. Run `agentops-meta doctor` to see why.');
+  });
+});
