@@ -21,8 +21,10 @@ if [ -n "${CLAUDE_CODE_ENTRYPOINT:-}" ] && [ -f "$ctx/exclude-entrypoints" ]; th
   case ",$excluded," in *",$CLAUDE_CODE_ENTRYPOINT,"*) exit 0 ;; esac
 fi
 
-# The payload is one line of JSON; take the session id out of it without a JSON parser.
-IFS= read -r payload || [ -n "$payload" ] || payload=''
+# The payload is one line of JSON; take the session id out of it without a JSON parser. Only its
+# start is read (Claude Code sends session_id first; dash's `read` goes byte by byte), and the rest
+# is drained so the sender never writes into a closed pipe.
+payload=$(head -c 8192; cat >/dev/null)
 sid=${payload#*\"session_id\":\"}
 [ "$sid" = "$payload" ] && sid=${payload#*\"session_id\": \"}
 sid=${sid%%\"*}

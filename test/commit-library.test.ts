@@ -77,6 +77,7 @@ function evidence(): Evidence {
 function pattern(steps: string[], o: Partial<SequentialPattern>): SequentialPattern {
   return {
     steps,
+    max_gap: 1,
     sessions: 5,
     known: 5,
     passed: 3,

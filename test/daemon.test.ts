@@ -65,10 +65,16 @@ describe('daemon', () => {
     const release = acquireLock(paths);
     expect(() => acquireLock(paths)).not.toThrow(); // same process: re-entrant
     release();
-    // A pid file of a live process that is not us: refused.
+    // A pid file of another live agentops-meta daemon: refused.
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)', 'agentops-meta', 'daemon', 'run']);
+    fs.writeFileSync(path.join(home, 'daemon.pid'), `${other.pid}\n`);
+    expect(() => acquireLock(paths)).toThrow(DaemonRunningError);
+    other.kill('SIGKILL');
+    // A reused pid: a live process that is not a daemon of ours is a stale pid file, never "running".
     const sleeper = spawn('sleep', ['30']);
     fs.writeFileSync(path.join(home, 'daemon.pid'), `${sleeper.pid}\n`);
-    expect(() => acquireLock(paths)).toThrow(DaemonRunningError);
+    expect(runningPid(paths)).toBeNull();
+    acquireLock(paths)();
     sleeper.kill('SIGKILL');
     // A pid file of a dead process: stale, taken over.
     fs.writeFileSync(path.join(home, 'daemon.pid'), '999999\n');

@@ -1,10 +1,15 @@
 // Prints how long the learner takes on benchmark-sized input (the design note's dense case:
-// ~7.5k sessions, 1M events, 40 activities). No time assertions: the machine is shared and noisy.
+// ~7.5k sessions, 1M events, 40 activities), and on simulated sessions next to a bare SQLite read of
+// the same hook events (the target: learning within 5x that read). No time assertions: the machine
+// is shared and noisy.
 import { describe, expect, it } from 'vitest';
 import { mineDeepening } from '../src/learn/prefixspan.js';
 import { mineNgrams } from '../src/learn/ngrams.js';
 import { DEFAULT_LEARN_OPTIONS, learn } from '../src/learn/learn.js';
 import type { SessionTrace, Step } from '../src/core/types.js';
+import Database from 'better-sqlite3';
+import { MIGRATIONS } from '../src/store/schema.js';
+import { simulateBoth } from '../src/sim/simulate.js';
 import { denseLog, rng, testRun } from './learn-helpers.js';
 
 const EVENTS = 1_000_000;
@@ -65,5 +70,36 @@ describe('learner on 1M synthetic events', () => {
         `support >= ${result.stats.min_support_used}, length <= ${result.stats.max_len_used}`,
     );
     expect(result.stats.events).toBe(EVENTS);
+  });
+
+  it('learn() on simulated sessions against a bare SQLite read of their hook events', () => {
+    // 3000 sessions ≈ 300k hook events (10k sessions ≈ 1M); kept smaller so the test stays light
+    const sessions = 3000;
+    const { payloads, traces } = simulateBoth({ seed: 1, sessions, start_ms: Date.UTC(2026, 9, 1), days: 30 });
+    const db = new Database(':memory:');
+    db.exec(MIGRATIONS[0]!);
+    const insert = db.prepare('INSERT INTO events (id, session_id, event, ts_ms, tool_name, tool_use_id, source, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    db.transaction(() => {
+      payloads.forEach((p, i) => {
+        const body = p.payload as { session_id: string; tool_name?: string; tool_use_id?: string };
+        insert.run(String(i).padStart(8, '0'), body.session_id, p.event, p.ts_ms, body.tool_name ?? null, body.tool_use_id ?? null, 'hook', JSON.stringify(body));
+      });
+    })();
+    // what the store's events() does: every column of every row, in time order
+    const t0 = performance.now();
+    let rows = 0;
+    for (const row of db.prepare('SELECT * FROM events ORDER BY ts_ms, id').iterate()) if (row) rows++;
+    const readMs = performance.now() - t0;
+    db.close();
+    const t1 = performance.now();
+    const result = learn(traces, { now: Date.UTC(2026, 10, 1) });
+    const learnMs = performance.now() - t1;
+    console.log(
+      `simulated: ${sessions} sessions, ${rows} hook events, ${result.stats.events} steps: SQLite read ${readMs.toFixed(0)} ms, ` +
+        `learn() ${learnMs.toFixed(0)} ms (${(learnMs / readMs).toFixed(1)}x); ${result.sequential.length} good, ${result.anti.length} anti, ` +
+        `support >= ${result.stats.min_support_used}, length <= ${result.stats.max_len_used}`,
+    );
+    expect(rows).toBe(payloads.length);
+    expect(result.sequential[0]?.steps).toEqual(['Read', 'Edit', 'Bash:test']);
   });
 });

@@ -1,10 +1,10 @@
-// The sequential miners against a brute-force reference on small random logs, plus closedness,
-// the max-gap semantics, the top-k and work guards.
+// The sequential miners against a brute-force reference on small random logs, plus the evidence
+// classes, the max-gap semantics, the top-k and work guards.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { mineDeepening, prefixSpan, projectPattern, type Projection, type SequenceDb } from '../src/learn/prefixspan.js';
+import { indexItems, mineDeepening, patternSessions, prefixSpan, projectPattern, type Projection, type SequenceDb } from '../src/learn/prefixspan.js';
 import { mineNgrams } from '../src/learn/ngrams.js';
-import { closedOnly } from '../src/learn/rank.js';
+import { evidenceClasses } from '../src/learn/rank.js';
 import { encodeTraces } from '../src/learn/intern.js';
 import { tallyProjection } from '../src/learn/outcomes.js';
 import { trace } from './learn-helpers.js';
@@ -171,32 +171,66 @@ describe('prefixSpan', () => {
   });
 });
 
-describe('closedOnly', () => {
-  it('drops exactly the patterns with a one-step-longer super-pattern in the same sessions (fast-check)', () => {
+describe('patternSessions', () => {
+  it('finds the sessions of projectPattern, each with its earliest occurrence end (fast-check)', () => {
     fc.assert(
-      fc.property(logArb, ({ alphabet, seqs: raw, gap, maxLen, minSup }) => {
+      fc.property(logArb, fc.array(fc.nat(3), { minLength: 1, maxLength: 4 }), ({ alphabet, seqs: raw, gap }, rawPattern) => {
         const seqs = raw.map((s) => s.map((x) => x % alphabet));
-        // go through the real encoding, so the session-set hashes are the ones learn() uses
-        const names = ['A', 'B', 'C', 'D'];
+        const pattern = rawPattern.map((x) => x % alphabet);
+        const db = toDb(seqs, alphabet);
+        const expected = new Map<number, number>();
+        seqs.forEach((seq, sid) => {
+          const ends = bruteEnds(seq, pattern, gap);
+          if (ends.length > 0) expected.set(sid, Math.min(...ends) + db.offsets[sid]!);
+        });
+        const seen = new Map<number, number>();
+        const all = patternSessions(db, pattern, gap, indexItems(db), (sid, end) => {
+          seen.set(sid, end);
+          return end % 2 === 0; // keep decides, on the earliest end
+        });
+        expect(seen).toEqual(expected);
+        expect(Array.from(all)).toEqual([...expected].filter(([, e]) => e % 2 === 0).map(([sid]) => sid));
+        expect(Array.from(patternSessions(db, pattern, gap, indexItems(db)))).toEqual(Array.from(projectPattern(db, pattern, gap).sids));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('evidenceClasses', () => {
+  it('keeps one pattern per (session set, known set): the most informative, then the shortest (fast-check)', () => {
+    fc.assert(
+      fc.property(logArb, fc.nat(3), ({ alphabet, seqs: raw, gap, maxLen, minSup }, ubiq) => {
+        const seqs = raw.map((s) => s.map((x) => x % alphabet));
+        // item 3 is a passing test run, so that known sets differ from session sets
+        const names = ['A', 'B', 'C', 'pass'];
         const traces = seqs.map((s, i) => trace(`s${i}`, s.map((x) => names[x]!), 1000 + i));
         const log = encodeTraces(traces, { now: 0, half_life_days: 30 });
         const db = { items: log.acts, offsets: log.offsets, alphabet: log.names.length };
-        const cands = prefixSpan(db, { minSupport: minSup, maxGap: gap, maxLen, maxPatterns: Infinity, maxWork: Infinity }, (items, proj) => ({
-          items: [...items],
-          tally: tallyProjection(log, proj),
-          sids: Array.from(proj.sids).join('.'),
-        })).patterns;
-        const kept = new Set(closedOnly(cands).map((c) => c.items.join(',')));
-        const bySet = new Map(cands.map((c) => [c.items.join(','), c.sids]));
-        for (const c of cands) {
-          const absorbed = cands.some(
-            (q) =>
-              q.items.length === c.items.length + 1 &&
-              q.sids === c.sids &&
-              q.items.some((_, i) => [...q.items.slice(0, i), ...q.items.slice(i + 1)].join(',') === c.items.join(',')),
-          );
-          expect(kept.has(c.items.join(',')), c.items.join(',')).toBe(!absorbed);
-          expect(bySet.get(c.items.join(','))).toBe(c.sids);
+        const cands = prefixSpan(db, { minSupport: minSup, maxGap: gap, maxLen, maxPatterns: Infinity, maxWork: Infinity }, (items, proj) => {
+          const sids = Array.from(proj.sids);
+          // known: the earliest end is at or before the session's last test run (brute force)
+          const known = sids.filter((sid, k) => {
+            const seq = db.items.subarray(db.offsets[sid]!, db.offsets[sid + 1]!);
+            const lastTest = Array.from(seq).lastIndexOf(log.names.indexOf('Bash:test'));
+            return lastTest >= 0 && proj.ends[proj.offs[k]!]! - db.offsets[sid]! <= lastTest;
+          });
+          return { items: [...items], tally: tallyProjection(log, proj), gap, key: `${sids.join('.')}|${known.join('.')}` };
+        }).patterns;
+        const isUbiq = (item: number) => log.names[item] === names[ubiq];
+        const classes = evidenceClasses(cands, log.names, isUbiq);
+        const groups = new Map<string, typeof cands>();
+        for (const c of cands) groups.set(c.key, [...(groups.get(c.key) ?? []), c]);
+        expect(classes.map((c) => c.rep.key).sort()).toEqual([...groups.keys()].sort());
+        const informative = (c: (typeof cands)[number]) => c.items.filter((x) => !isUbiq(x)).length;
+        for (const { rep, simplest, layer } of classes) {
+          const members = groups.get(rep.key)!;
+          const best = Math.max(...members.map(informative));
+          expect(informative(rep)).toBe(best);
+          expect(rep.items.length).toBe(Math.min(...members.filter((m) => informative(m) === best).map((m) => m.items.length)));
+          expect(simplest.items.length).toBe(Math.min(...members.map((m) => m.items.length)));
+          expect(simplest.key).toBe(rep.key);
+          expect(layer).toBe(`${gap === 1 ? 'contiguous' : 'gapped'}:${simplest.items.length}`);
         }
       }),
       { numRuns: 200 },

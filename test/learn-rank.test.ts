@@ -1,6 +1,6 @@
 // Ranking by outcome on corpora whose answer is known, the statistics it rests on, determinism.
 import { describe, expect, it } from 'vitest';
-import { benjaminiHochberg, describePattern, erfc, newcombeInterval, twoProportionP } from '../src/learn/rank.js';
+import { benjaminiHochberg, describePattern, erfc, kishSize, layerWeights, newcombeInterval, normalQuantile, phi, twoProportionP, weightedBenjaminiHochberg } from '../src/learn/rank.js';
 import { DEFAULT_LEARN_OPTIONS, learn } from '../src/learn/learn.js';
 import type { SessionTrace } from '../src/core/types.js';
 import type { Tally } from '../src/learn/outcomes.js';
@@ -40,9 +40,36 @@ describe('statistics', () => {
     expect(benjaminiHochberg([0.012, 0.02, 0.9], 0.05)).toEqual([true, true, false]);
   });
 
+  it('weighted Benjamini–Hochberg: unit weights are plain BH, weights move the bar per layer', () => {
+    const ps = [0.04, 0.01, 0.2, 0.03];
+    expect(weightedBenjaminiHochberg(ps, [1, 1, 1, 1], 0.05)).toEqual(benjaminiHochberg(ps, 0.05));
+    // BH on p/w: 0.04/4 = 0.01 <= 1/4·0.05 and 0.03/4 = 0.0075: both pass, the others (0.01/0.1 = 0.1) do not
+    expect(weightedBenjaminiHochberg(ps, [4, 0.1, 0.1, 4], 0.05)).toEqual([true, false, false, true]);
+  });
+
+  it('layer weights give every layer the same share and average 1', () => {
+    const layers = ['c:2', 'c:2', 'g:4', 'g:4', 'g:4', 'g:4', 'g:4', 'g:4'];
+    const w = layerWeights(layers);
+    expect(w.reduce((a, b) => a + b, 0)).toBeCloseTo(layers.length, 12);
+    // 2 layers over 8 members: each layer's weights sum to 4
+    expect(w[0]! + w[1]!).toBeCloseTo(4, 12);
+    expect(w.slice(2).reduce((a, b) => a + b, 0)).toBeCloseTo(4, 12);
+  });
+
+  it('normal quantiles and the Kish effective size match known values', () => {
+    expect(normalQuantile(0.975)).toBeCloseTo(1.959963985, 7);
+    expect(normalQuantile(0.5)).toBeCloseTo(0, 12);
+    expect(normalQuantile(0.001)).toBeCloseTo(-3.090232306, 7);
+    expect(normalQuantile(1 - 1e-6)).toBeCloseTo(4.753424309, 6);
+    expect(phi(normalQuantile(0.3))).toBeCloseTo(0.3, 7);
+    // equal weights: the count itself, whatever the weight; unequal: fewer
+    expect(kishSize(10 * 0.25, 10 * 0.25 ** 2)).toBeCloseTo(10, 12);
+    expect(kishSize(1 + 0.5, 1 + 0.25)).toBeCloseTo(1.8, 12);
+  });
+
   it('the baseline is the pass rate of the known sessions without the pattern', () => {
-    const t: Tally = { sessions: 25, known: 20, passed: 17, passed_final: 18, w_sessions: 25, w_known: 20, w_passed: 17, w_passed_final: 18, h1: 0, h2: 0 };
-    const d = describePattern(['A', 'B'], t, { w_known: 100, w_passed: 60 }, 1.96).pattern;
+    const t: Tally = { sessions: 25, known: 20, passed: 17, passed_final: 18, w_sessions: 25, w_known: 20, w_passed: 17, w_passed_final: 18, w2_known: 20, h1: 0, h2: 0, kh1: 0, kh2: 0 };
+    const d = describePattern(['A', 'B'], t, { w_known: 100, w_passed: 60, w2_known: 100 }, 1.96).pattern;
     expect(d.pass_rate).toBeCloseTo(17 / 20, 12);
     expect(d.baseline).toBeCloseTo((60 - 18) / (100 - 20), 12);
     expect(d.uplift).toBeCloseTo(17 / 20 - 42 / 80, 12);
@@ -98,6 +125,11 @@ describe('learn on a planted corpus', () => {
     const p = later.sequential.find((x) => key(x.steps) === key(GOOD))!;
     expect(p.support_weighted).toBeCloseTo(result.sequential[0]!.support_weighted / 4, 6); // two half-lives
     expect(p.sessions).toBe(result.sequential[0]!.sessions);
+    // every weight shrank by the same factor: the rates and the effective sample size stay, so do
+    // the p-value and the bound (decay re-weights sessions, it does not make the corpus smaller)
+    expect(p.pass_rate!).toBeCloseTo(result.sequential[0]!.pass_rate!, 9);
+    expect(p.p_value!).toBeCloseTo(result.sequential[0]!.p_value!, 9);
+    expect(p.bound!).toBeCloseTo(result.sequential[0]!.bound!, 9);
   });
 });
 

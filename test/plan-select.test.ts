@@ -15,6 +15,7 @@ const NO_SUPPORT: Support = { sessions: 0, known: 0, passed: 0, passed_final: 0,
 function pattern(steps: string[], sessions: number, pass_rate: number, baseline: number): SequentialPattern {
   return {
     steps,
+    max_gap: 1,
     sessions,
     known: sessions,
     passed: Math.round(sessions * pass_rate),

@@ -17,7 +17,7 @@ import { commitNow, describeCommit, learnNow } from './learn-commands.js';
 import { table } from './table.js';
 
 export const DEMO_SEED = 20261129;
-export const DEMO_SESSIONS = 40;
+export const DEMO_SESSIONS = 120;
 
 export interface DemoOptions {
   dir?: string;
@@ -43,8 +43,8 @@ export async function runDemo(ctx: CliContext, opts: DemoOptions): Promise<Recor
   const home = path.join(root, 'home');
   const data = path.join(root, 'data');
   for (const d of [project, home, data]) fs.mkdirSync(d, { recursive: true, mode: 0o700 });
-  // Demo-sized evidence bar: 40 sessions cannot meet the default of 20 sessions per pattern for much.
-  fs.writeFileSync(path.join(data, 'config.json'), `${JSON.stringify({ learn: { min_sessions: 6 }, daemon: { autostart: false } }, null, 2)}\n`);
+  // Demo-sized evidence bar: a pattern needs 10 sessions (the default, 20, is for a real history).
+  fs.writeFileSync(path.join(data, 'config.json'), `${JSON.stringify({ learn: { min_sessions: 10 }, daemon: { autostart: false } }, null, 2)}\n`);
 
   const installed = install({ scope: 'project', projectDir: project, root: packageRoot(), home, nodeBin: process.execPath, now: new Date(0) });
   if (!installed.ok) throw new CliError(`demo: install failed: ${installed.error}`);

@@ -43,7 +43,7 @@ export function normalize(input: NormalizeInput, ctx: NormalizeContext): Normali
     toolName = t.tool_name;
     toolUseId = t.tool_use_id ?? null;
     duration = t.duration_ms ?? null;
-    actor = toolActor(t.tool_name, t.tool_input, t.mcp_server?.name ?? null);
+    actor = toolActor(t.tool_name, namesRedacted(t.tool_input), t.mcp_server?.name ?? null);
     outcome = toolOutcome(t);
     if (t.tool_name === 'Bash') {
       const command = commandOf(t.tool_input);
@@ -56,9 +56,9 @@ export function normalize(input: NormalizeInput, ctx: NormalizeContext): Normali
       }
     }
   } else if (v.kind === 'expansion') {
-    if (v.payload.command_name) actor = commandActor(v.payload.command_name);
+    if (v.payload.command_name) actor = commandActor(redactText(v.payload.command_name));
   } else if ((p.hook_event_name === 'SubagentStart' || p.hook_event_name === 'SubagentStop') && p.agent_type) {
-    actor = subagentActor(p.agent_type);
+    actor = subagentActor(redactText(p.agent_type));
   }
 
   // Names come from the model (skill names, subagent types, MCP tools): redacted like any text.
@@ -87,6 +87,18 @@ export function normalize(input: NormalizeInput, ctx: NormalizeContext): Normali
     payload: JSON.stringify(redactDeep(input.value, { maxFieldChars: ctx.maxFieldChars })),
   };
   return { ok: true, record };
+}
+
+/**
+ * The names an actor is read from, redacted whole before they are split at ":" — a secret cut in
+ * two would escape every pattern.
+ */
+function namesRedacted(input: unknown): unknown {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) return input;
+  const o = input as Record<string, unknown>;
+  const out: Record<string, unknown> = { ...o };
+  for (const key of ['subagent_type', 'skill', 'command']) if (typeof o[key] === 'string') out[key] = redactText(o[key]);
+  return out;
 }
 
 function toolOutcome(t: ToolPayload): Outcome | null {

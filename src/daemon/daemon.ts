@@ -47,9 +47,16 @@ export function runningPid(paths: DataPaths): number | null {
   if (!Number.isInteger(pid) || pid <= 0) return null;
   try {
     process.kill(pid, 0);
-    return pid;
   } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM' ? pid : null;
+    if ((e as NodeJS.ErrnoException).code !== 'EPERM') return null;
+  }
+  // Process ids are reused: a stale pid file may name an unrelated live process, which must never be
+  // taken for the daemon (nor be sent its SIGTERM). Where /proc tells, the command line decides.
+  try {
+    const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    return cmdline.includes('agentops-meta') || pid === process.pid ? pid : null;
+  } catch {
+    return fs.existsSync('/proc/self') ? null : pid;
   }
 }
 

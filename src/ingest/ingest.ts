@@ -122,16 +122,23 @@ function parsePayload(bytes: Buffer): { ok: true; value: unknown } | { ok: false
  * decoded first, so "\\nTOKEN=..." cannot hide a name from the patterns behind a letter "n".
  */
 function quarantineRecord(id: string, ts_ms: number, event: string | null, reason: string, bytes: Buffer, maxRaw: number): QuarantineRecord {
-  const kept = bytes.length > maxRaw ? bytes.subarray(0, maxRaw) : bytes;
-  const text = kept.toString('utf8');
+  // Redact a little past the cut before cutting, so a secret straddling it is still recognised whole.
+  const scanned = bytes.length > maxRaw + RAW_LOOKAHEAD ? bytes.subarray(0, maxRaw + RAW_LOOKAHEAD) : bytes;
+  // NULs (UTF-16 text read as UTF-8, binary) would hide secrets from every pattern.
+  const text = scanned.toString('utf8').replace(/\u0000/g, '');
   let raw: string;
   try {
     raw = JSON.stringify(redactDeep(JSON.parse(text)));
   } catch {
     raw = redactText(decodeJsonEscapes(text));
   }
-  return { id, ts_ms, event, reason, size: bytes.length, raw };
+  if (raw.length > maxRaw) raw = raw.slice(0, maxRaw);
+  // JSON.parse's message quotes the payload: the reason is redacted like the payload.
+  return { id, ts_ms, event, reason: redactText(reason), size: bytes.length, raw };
 }
+
+/** How far past the kept part the raw text is scanned for secrets. */
+const RAW_LOOKAHEAD = 8192;
 
 const JSON_ESCAPE = /\\(["\\/bfnrt])/g;
 const ESCAPED: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: ' ', f: ' ', n: '\n', r: '\r', t: '\t' };

@@ -453,11 +453,10 @@ export function indexItems(db: SequenceDb): ItemIndex {
 
 /**
  * The projection of one given pattern (every occurrence end per session), computed directly:
- * the same window semantics as prefixSpan, following a single item per step. Used to look again at
- * the few patterns that are reported, without keeping every projection of a run. With an index the
- * first step reads that item's positions instead of scanning the whole log.
+ * the same window semantics as prefixSpan, following a single item per step. A reference for the
+ * tests; learn() asks patternSessions() below, which needs less.
  */
-export function projectPattern(db: SequenceDb, pattern: readonly number[], maxGap: number, index?: ItemIndex): Projection {
+export function projectPattern(db: SequenceDb, pattern: readonly number[], maxGap: number): Projection {
   const gap = Math.max(1, Math.floor(maxGap));
   const { items, offsets } = db;
   const nSessions = offsets.length - 1;
@@ -467,29 +466,12 @@ export function projectPattern(db: SequenceDb, pattern: readonly number[], maxGa
   let offs: number[] = [0];
   let ends: number[] = [];
   const first = pattern[0]!;
-  if (index) {
-    if (first < 0 || first >= index.start.length - 1) return empty;
-    let s = 0;
-    for (let t = index.start[first]!; t < index.start[first + 1]!; t++) {
-      const j = index.pos[t]!;
-      if (offsets[s + 1]! <= j) {
-        while (offsets[s + 1]! <= j) s++;
-      }
-      if (sids.length === 0 || sids[sids.length - 1] !== s) {
-        if (sids.length > 0) offs.push(ends.length);
-        sids.push(s);
-      }
-      ends.push(j);
-    }
-    if (sids.length > 0) offs.push(ends.length);
-  } else {
-    for (let s = 0; s < nSessions; s++) {
-      const before = ends.length;
-      for (let j = offsets[s]!; j < offsets[s + 1]!; j++) if (items[j] === first) ends.push(j);
-      if (ends.length > before) {
-        sids.push(s);
-        offs.push(ends.length);
-      }
+  for (let s = 0; s < nSessions; s++) {
+    const before = ends.length;
+    for (let j = offsets[s]!; j < offsets[s + 1]!; j++) if (items[j] === first) ends.push(j);
+    if (ends.length > before) {
+      sids.push(s);
+      offs.push(ends.length);
     }
   }
   for (let step = 1; step < pattern.length; step++) {

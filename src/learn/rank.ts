@@ -50,7 +50,7 @@
 // 5. Choosing, per list, walking the patterns by score (at most MAX_EXAMINED of them), each question
 //    at z' = max(z_i, Bonferroni over the examined): "P has an effect in a set of sessions" means the
 //    sessions with P pass significantly more (good) or less (anti) there than those without it
-//    (Newcombe bound at z').
+//    (Newcombe bound at z'). P's own effect over all sessions must hold at z' too.
 //    a. P must beat each infix S (a contiguous sub-pattern; the only sub-patterns an occurrence
 //       implies under a gap constraint) among S's sessions: P's sessions against S's others. S in
 //       P's class is the same evidence and skipped. The bar is z' when S is itself a tip of this
@@ -64,6 +64,10 @@
 //       Same steps as a chosen pattern (another gap) is always a duplicate.
 //    c. P must have an effect outside the union of the other chosen patterns' sessions: a proxy whose
 //       effect is the sum of two chosen patterns says nothing new.
+//    d. Good patterns are chosen first. An anti-pattern must also have an effect (nominal z) within
+//       or outside each chosen good pattern: the steps of the sessions that skip a good pattern are often its
+//       mirror image (same contrast, "avoid Write → Agent" for "do Read → Edit"); advice to do
+//       something says it better.
 //    So advice is the shortest form of each effect, and one pattern per effect.
 // 6. Lists sorted by score, then sessions, then names, then gap; cut to top_n.
 import type { SequentialPattern } from './types.js';
@@ -125,7 +129,7 @@ export interface RankData {
 }
 
 /** A reported sequential pattern and the gap its evidence was measured with (1 = contiguous). */
-export type RankedPattern = SequentialPattern & { max_gap: number };
+export type RankedPattern = SequentialPattern;
 
 const EPS = 1e-9;
 
@@ -267,6 +271,8 @@ export function describePattern(steps: string[], t: Tally, totals: RankTotals, z
   return {
     pattern: {
       steps,
+      // the caller sets the gap it mined with; contiguous until then
+      max_gap: 1,
       sessions: t.sessions,
       known: t.known,
       passed: t.passed,
@@ -529,7 +535,7 @@ export function rankPatterns(
     }
     return { sids: Int32Array.from(ids), flag, sums };
   };
-  const choose = (list: Found[], dir: 1 | -1): RankedPattern[] => {
+  const choose = (list: Found[], dir: 1 | -1, opposite: readonly Found[]): Found[] => {
     list.sort((a, b) => comparePatterns(a.pattern, b.pattern));
     // Step 5 asks several questions of every pattern it looks at: its z is Bonferroni over them.
     const zStep = Math.max(opts.z, normalQuantile(1 - nominal / (2 * Math.max(1, Math.min(list.length, MAX_EXAMINED)))));
@@ -543,7 +549,12 @@ export function rankPatterns(
       const { cand } = f;
       const stepsKey = cand.items.join(',');
       if (chosen.some((q) => q.cand.items.join(',') === stepsKey)) continue;
+      // its own effect first, at z'
       const z = Math.max(f.z, zStep);
+      if (z > f.z) {
+        const d = describePattern(f.pattern.steps, cand.tally, totals, z);
+        if (!(dir === 1 ? d.lowerUplift! > opts.min_uplift : d.upperUplift! < -opts.anti_margin)) continue;
+      }
 
       // It must beat each infix S among S's sessions (its own sessions are inside S's, outcomes.ts),
       // from the tallies alone. When S is itself a tip of this list, S is the default and the extra
@@ -583,13 +594,22 @@ export function rankPatterns(
         const U = replaced.size > 0 || union === null ? unionOf(others) : union;
         if (!stratified(P, U, total, dir, data, z).outside) continue;
       }
+      // d. an anti-pattern must tell something the good patterns do not (the steps of the sessions
+      //    that skipped a good pattern are often its mirror image, with the very same contrast)
+      //    (a mirror image has no contrast left at all, so the nominal z tells it)
+      if (!opposite.every((q) => {
+        const r = stratified(P, setOf(q.cand.items, q.cand.gap), total, dir, data, opts.z);
+        return r.within || r.outside;
+      })) continue;
       chosen = [...others, f];
       union = unionOf(chosen);
     }
-    chosen.sort((a, b) => comparePatterns(a.pattern, b.pattern));
-    return chosen.map(({ cand, pattern }) => (data.signals ? withSignals(pattern, data.signals(cand.items, cand.gap)) : pattern));
+    return chosen.sort((a, b) => comparePatterns(a.pattern, b.pattern));
   };
-  return { good: choose(good, 1), anti: choose(anti, -1), tested: tested.length };
+  const report = (list: Found[]): RankedPattern[] =>
+    list.map(({ cand, pattern }) => (data.signals ? withSignals(pattern, data.signals(cand.items, cand.gap)) : pattern));
+  const chosenGood = choose(good, 1, []);
+  return { good: report(chosenGood), anti: report(choose(anti, -1, chosenGood)), tested: tested.length };
 }
 
 function withSignals(p: RankedPattern, s: Signals): RankedPattern {

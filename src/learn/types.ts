@@ -71,6 +71,8 @@ export interface Evidence {
 /** A sequential pattern with its evidence. See rank.ts for every formula. */
 export interface SequentialPattern {
   steps: string[];
+  /** the gap its evidence was measured with: 1 = contiguous steps; match it the same way */
+  max_gap: number;
   /** sessions containing the pattern (raw count) */
   sessions: number;
   /** of those, sessions with a known outcome, and how many passed after the pattern (raw counts) */

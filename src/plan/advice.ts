@@ -8,7 +8,7 @@ export function adviceId(kind: Advice['kind'], steps: readonly string[]): string
 }
 
 function fromSequential(p: SequentialPattern, kind: 'sequence' | 'avoid'): Advice {
-  return { id: adviceId(kind, p.steps), kind, steps: [...p.steps], sessions: p.sessions, pass_rate: p.pass_rate, baseline: p.baseline };
+  return { id: adviceId(kind, p.steps), kind, steps: [...p.steps], sessions: p.sessions, pass_rate: p.pass_rate, baseline: p.baseline, max_gap: p.max_gap };
 }
 
 function fromParallel(p: ParallelPattern): Advice {
@@ -32,14 +32,15 @@ export interface AdviceOptions {
 
 /**
  * Ranked advice: good sequences first (the learner's order: strongest evidence first), then
- * observed parallelism that saved time, then anti-patterns. Inferred parallelism (order-independent
+ * observed parallelism that saved time without a lower pass rate, then anti-patterns. Inferred parallelism (order-independent
  * pairs, episodes) is not advice: nobody saw those run at the same time.
  */
 export function adviceFromLearn(result: LearnResult, options: AdviceOptions): Advice[] {
   const keep = (a: Advice) => !options.demoted?.has(a.id);
   const sequences = result.sequential.map((p) => fromSequential(p, 'sequence')).filter(keep).slice(0, options.top);
+  // Time saved is worth advising only where running things together did not go with worse results.
   const parallel = result.parallel
-    .filter((p) => p.kind === 'observed' && p.saved_ms > 0)
+    .filter((p) => p.kind === 'observed' && p.saved_ms > 0 && (p.pass_rate === null || p.baseline === null || p.pass_rate >= p.baseline))
     .map(fromParallel)
     .filter(keep)
     .slice(0, Math.max(1, Math.floor(options.top / 2)));

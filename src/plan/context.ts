@@ -72,7 +72,7 @@ export function buildContextBundle(input: ContextInput): ContextBundle {
   const docs = candidates.map((a) => ({
     id: a.id,
     text: sequences
-      .filter((s) => (a.kind === 'parallel' ? containsAll(s.activities, a.steps) : containsGapped(s.activities, a.steps, input.max_gap)))
+      .filter((s) => (a.kind === 'parallel' ? containsAll(s.activities, a.steps) : containsGapped(s.activities, a.steps, a.max_gap ?? input.max_gap)))
       .map((s) => s.prompts)
       .join('\n'),
   }));

@@ -6,4 +6,5 @@ export function containsAll(activities: readonly string[], members: readonly str
   return members.every((m) => set.has(m));
 }
 
-export const activitiesOf = (trace: SessionTrace): string[] => trace.steps.map((s) => s.activity);
+/** The main thread's activities: the sequence the learner mines (subagents' steps are their own). */
+export const activitiesOf = (trace: SessionTrace): string[] => trace.steps.filter((s) => s.agent === null).map((s) => s.activity);

@@ -14,6 +14,8 @@ export interface Advice {
   baseline: number | null;
   /** parallel only: wall-clock time the overlap saved, summed over sessions */
   saved_ms?: number;
+  /** sequences: the gap their evidence was measured with (1 = contiguous) */
+  max_gap?: number;
 }
 
 export interface Rendered {

@@ -18,8 +18,9 @@ export interface EvaluationRun {
 export function claimsOf(result: LearnResult): PatternClaim[] {
   const uplift = (p: { pass_rate: number | null; baseline: number | null }) => (p.pass_rate !== null && p.baseline !== null ? p.pass_rate - p.baseline : 0);
   return [
-    ...result.sequential.map((p) => ({ steps: p.steps, kind: 'sequential', uplift_train: p.uplift ?? uplift(p) })),
-    ...result.anti.map((p) => ({ steps: p.steps, kind: 'anti', uplift_train: p.uplift ?? uplift(p) })),
+    // Each pattern is matched the way its evidence was counted: contiguous, or gapped up to max_gap.
+    ...result.sequential.map((p) => ({ steps: p.steps, kind: p.max_gap === 1 ? 'contiguous' : 'sequential', uplift_train: p.uplift ?? uplift(p) })),
+    ...result.anti.map((p) => ({ steps: p.steps, kind: p.max_gap === 1 ? 'contiguous' : 'anti', uplift_train: p.uplift ?? uplift(p) })),
     ...result.parallel.map((p) => ({ steps: p.members, kind: p.kind, uplift_train: uplift(p) })),
   ];
 }
@@ -33,6 +34,7 @@ export function evaluateLearning(traces: readonly SessionTrace[], config: Config
     max_gap: config.learn.max_gap,
     window: config.learn.window,
   });
-  const validatedKeys = new Set(evaluation.patterns.filter((p) => p.holds && p.kind !== 'anti').map((p) => patternKey(p.steps)));
+  // Only good patterns are validated (anti-patterns have their own folder); an anti claim has uplift < 0.
+  const validatedKeys = new Set(evaluation.patterns.filter((p) => p.holds && p.uplift_train > 0).map((p) => patternKey(p.steps)));
   return { evaluation, validatedKeys };
 }
