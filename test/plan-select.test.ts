@@ -219,10 +219,17 @@ describe('buildContextBundle', () => {
     expect(bundle.holdout_percent).toBe(15);
   });
 
-  it('counts a session for a pattern only when the steps occur within max_gap of each other', () => {
+  it("counts a session for a pattern only when the steps occur within the pattern's own max_gap", () => {
     const gapped = trace('g1', ['Read', 'Grep', 'Edit', 'pass'], 1_000_000, { prompts: ['refactoring the lexer'] });
     const tf = (maxGap: number) =>
-      buildContextBundle(input({ traces: [...traces(), gapped], max_gap: maxGap })).prompt.index.docs.find((d) => d.id === testsId)?.tf ?? {};
+      buildContextBundle(
+        input({
+          traces: [...traces(), gapped],
+          // the config's max_gap does not matter: each pattern is matched the way its evidence was counted
+          max_gap: 5,
+          global: learnResult({ sequential: [{ ...pattern(TESTS_PATTERN, 3, 0.67, 0.5), max_gap: maxGap }, pattern(DOCS_PATTERN, 2, 1, 0.5)] }),
+        }),
+      ).prompt.index.docs.find((d) => d.id === testsId)?.tf ?? {};
     expect(tf(1).refactoring).toBeUndefined();
     expect(tf(2).refactoring).toBe(1);
   });
