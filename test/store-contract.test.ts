@@ -132,6 +132,21 @@ describe.each(adapters)('store contract: %s', (_name, open) => {
     expect(store.testRuns({ session_id: 'nope' })).toEqual([]);
   });
 
+  it('a lean read keeps payloads only where the learner reads them', () => {
+    const store = open();
+    store.insert(
+      [
+        event({ id: 'a', event: 'UserPromptSubmit', tool_name: null, actor: null, payload: '{"prompt":"p"}' }),
+        event({ id: 'b', event: 'PostToolUse', tool_use_id: 'toolu_1', payload: '{"big":1}' }),
+        event({ id: 'c', event: 'PostToolUse', tool_use_id: null, payload: '{"tool_input":{}}' }),
+        event({ id: 'd', event: 'AgentopsInjection', tool_name: null, actor: null, payload: '{"ids":[]}' }),
+      ],
+      [],
+    );
+    expect(store.events({ lean: true }).map((e) => e.payload)).toEqual(['{"prompt":"p"}', '{}', '{"tool_input":{}}', '{"ids":[]}']);
+    expect(store.events().map((e) => e.payload)[1]).toBe('{"big":1}');
+  });
+
   it('keeps quarantined payloads and meta values', () => {
     const store = open();
     store.insert([], [quarantined('q2'), { ...quarantined('q1'), ts_ms: 1 }]);

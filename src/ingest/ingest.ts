@@ -179,11 +179,33 @@ function quarantineStaleTmp(options: IngestOptions, maxRaw: number): number {
   return stored.quarantined;
 }
 
+/** One buffer reused for every read: a spool file is read with open, read(s), close — no stat. */
+let readBuffer = Buffer.allocUnsafe(1 << 20);
+
 function readOrNull(file: string): Buffer | null {
+  let fd: number;
   try {
-    return fs.readFileSync(file);
+    fd = fs.openSync(file, 'r');
   } catch {
     return null;
+  }
+  try {
+    let size = 0;
+    for (;;) {
+      if (size === readBuffer.length) {
+        const bigger = Buffer.allocUnsafe(readBuffer.length * 2);
+        readBuffer.copy(bigger, 0, 0, size);
+        readBuffer = bigger;
+      }
+      const n = fs.readSync(fd, readBuffer, size, readBuffer.length - size, null);
+      if (n === 0) break;
+      size += n;
+    }
+    return Buffer.from(readBuffer.subarray(0, size));
+  } catch {
+    return null;
+  } finally {
+    fs.closeSync(fd);
   }
 }
 

@@ -51,7 +51,7 @@ export function learnAll(traces: readonly SessionTrace[], config: Config, now: n
 }
 
 export function runLearning(store: EventStore, config: Config, fallbackNow: number): LearnRun {
-  const events = store.events();
+  const events = store.events({ lean: true });
   const traces = buildTraces(events);
   // Decay is measured from the newest session, not the wall clock: rerunning on unchanged data gives
   // byte-identical results, so the nightly commit is empty when nothing new happened.

@@ -1,7 +1,7 @@
 // In-memory adapter of the store port: tests, dry runs and the demo's learning of simulated data.
 // Pure (no I/O), and held to the same contract as the SQLite adapter.
 import type { EventRecord, QuarantineRecord } from '../core/types.js';
-import type { EventQuery, EventStore, InsertResult, SessionSummary, StoreCounts, TestRunRow } from './port.js';
+import { learnerNeedsPayload, type EventQuery, type EventStore, type InsertResult, type SessionSummary, type StoreCounts, type TestRunRow } from './port.js';
 
 const byTime = (a: EventRecord, b: EventRecord): number => a.ts_ms - b.ts_ms || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
@@ -42,7 +42,7 @@ export function openMemoryStore(): EventStore {
           (query.since_ms === undefined || e.ts_ms >= query.since_ms),
       );
       if (query.limit !== undefined) list = list.slice(Math.max(0, list.length - query.limit));
-      return list.map((e) => structuredClone(e));
+      return list.map((e) => (query.lean && !learnerNeedsPayload(e.event, e.tool_use_id) ? { ...structuredClone(e), payload: '{}' } : structuredClone(e)));
     },
 
     forEachEvent(visit: (event: EventRecord) => void): void {

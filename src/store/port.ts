@@ -15,7 +15,21 @@ export interface EventQuery {
   since_ms?: number;
   /** newest N when set (still returned oldest first) */
   limit?: number;
+  /**
+   * Payloads only where the learner reads them (prompts, slash commands, injection records, and
+   * calls without a tool_use_id, which pairing matches by tool_input); "{}" elsewhere. Learning
+   * over a long history then reads a fraction of the bytes.
+   */
+  lean?: boolean;
 }
+
+/** Does the learner read this event's payload? (See EventQuery.lean.) */
+export function learnerNeedsPayload(event: string, toolUseId: string | null): boolean {
+  return LEAN_KEEP.has(event) || (toolUseId === null && LEAN_CALLS.has(event));
+}
+
+export const LEAN_KEEP: ReadonlySet<string> = new Set(['UserPromptSubmit', 'UserPromptExpansion', 'AgentopsInjection']);
+export const LEAN_CALLS: ReadonlySet<string> = new Set(['PreToolUse', 'PostToolUse', 'PostToolUseFailure', 'PermissionDenied']);
 
 export interface SessionSummary {
   session_id: string;

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { EventRecord, QuarantineRecord } from '../core/types.js';
-import type { EventQuery, EventStore, InsertResult, PruneResult, SessionSummary, StoreCounts, TestRunRow } from './port.js';
+import { LEAN_CALLS, LEAN_KEEP, type EventQuery, type EventStore, type InsertResult, type PruneResult, type SessionSummary, type StoreCounts, type TestRunRow } from './port.js';
 import { MIGRATIONS } from './schema.js';
 import { recordToRow, rowToRecord, type EventRow } from './rows.js';
 
@@ -56,6 +56,12 @@ export function openSqliteStoreRecovering(file: string, now = Date.now()): { sto
     return { store, movedAside: aside };
   }
 }
+
+const sqlSet = (names: ReadonlySet<string>) => [...names].map((n) => `'${n}'`).join(', ');
+/** The columns of a lean read: the payload only where the learner reads it (port.ts, learnerNeedsPayload). */
+const LEAN_COLUMNS = `id, session_id, event, ts_ms, tool_name, tool_use_id, actor_kind, actor_name, actor_plugin, actor_server,
+  outcome, duration_ms, agent_id, agent_type, prompt_id, cwd, project, bash_kind, test, source,
+  CASE WHEN event IN (${sqlSet(LEAN_KEEP)}) OR (tool_use_id IS NULL AND event IN (${sqlSet(LEAN_CALLS)})) THEN payload ELSE '{}' END AS payload`;
 
 function migrate(db: Database.Database): void {
   const current = db.pragma('user_version', { simple: true }) as number;
@@ -122,12 +128,13 @@ class SqliteStore implements EventStore {
       args.push(query.since_ms);
     }
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const columns = query.lean ? LEAN_COLUMNS : '*';
     const rows =
       query.limit !== undefined
         ? (this.db
-            .prepare(`SELECT * FROM (SELECT * FROM events ${clause} ORDER BY ts_ms DESC, id DESC LIMIT ?) ORDER BY ts_ms, id`)
+            .prepare(`SELECT * FROM (SELECT ${columns} FROM events ${clause} ORDER BY ts_ms DESC, id DESC LIMIT ?) ORDER BY ts_ms, id`)
             .all(...args, query.limit) as EventRow[])
-        : (this.db.prepare(`SELECT * FROM events ${clause} ORDER BY ts_ms, id`).all(...args) as EventRow[]);
+        : (this.db.prepare(`SELECT ${columns} FROM events ${clause} ORDER BY ts_ms, id`).all(...args) as EventRow[]);
     return rows.map(rowToRecord);
   }
 
