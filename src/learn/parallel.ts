@@ -40,17 +40,9 @@ import type { SessionTrace, Step } from '../core/types.js';
 import { PASS, UNKNOWN, sessionVerdict } from './outcomes.js';
 import { Z95, decayWeight, wilsonInterval } from './stats.js';
 
-export interface ParallelPattern {
-  members: string[];
-  kind: 'observed' | 'order-independent' | 'episode';
-  sessions: number;
-  occurrences: number;
-  pass_rate: number | null;
-  baseline: number | null;
-  bound: number | null;
-  saved_ms: number;
-  dependency?: number;
-}
+import type { ParallelPattern } from './types.js';
+
+export type { ParallelPattern };
 
 export interface ParallelOptions {
   /** a pattern must occur in at least this many sessions (all sessions, known outcome or not) */

@@ -104,10 +104,7 @@ export interface SequentialPattern {
   stop_failure_sessions: number;
 }
 
-/**
- * Local copy of the parallel-pattern type another helper is writing in parallel.ts; the lead will
- * reconcile the two.
- */
+/** A parallel pattern (parallel.ts mines them): three kinds kept apart, see there. */
 export interface ParallelPattern {
   members: string[];
   kind: 'observed' | 'order-independent' | 'episode';
