@@ -50,14 +50,37 @@ export function learnAll(traces: readonly SessionTrace[], config: Config, now: n
   return result;
 }
 
+/**
+ * Traces and injection records, streamed one session at a time: only one session's events are in
+ * memory at once, so a long history costs the size of its traces, not of its events.
+ */
+function readTraces(store: EventStore): { traces: SessionTrace[]; injections: Injection[] } {
+  const traces: SessionTrace[] = [];
+  const injections: Injection[] = [];
+  let session: EventRecord[] = [];
+  const flush = () => {
+    if (session.length) for (const t of buildTraces(session)) traces.push(t);
+    session = [];
+  };
+  store.forEachEvent(
+    (e) => {
+      if (session.length && session[0]!.session_id !== e.session_id) flush();
+      session.push(e);
+      if (e.event === 'AgentopsInjection') injections.push(...injectionsOf([e]));
+    },
+    { lean: true },
+  );
+  flush();
+  return { traces, injections };
+}
+
 export function runLearning(store: EventStore, config: Config, fallbackNow: number): LearnRun {
-  const events = store.events({ lean: true });
-  const traces = buildTraces(events);
+  const { traces, injections } = readTraces(store);
   // Decay is measured from the newest session, not the wall clock: rerunning on unchanged data gives
   // byte-identical results, so the nightly commit is empty when nothing new happened.
   const newest = traces.reduce((m, t) => Math.max(m, t.end_ms), -Infinity);
   const now = Number.isFinite(newest) ? newest : fallbackNow;
-  const advice = adviceEffects(traces, injectionsOf(events), { max_gap: config.learn.max_gap });
+  const advice = adviceEffects(traces, injections, { max_gap: config.learn.max_gap });
   const result = learnAll(traces, config, now);
   const enough = (n: number) => n >= config.learn.min_sessions;
 

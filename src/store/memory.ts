@@ -45,9 +45,9 @@ export function openMemoryStore(): EventStore {
       return list.map((e) => (query.lean && !learnerNeedsPayload(e.event, e.tool_use_id) ? { ...structuredClone(e), payload: '{}' } : structuredClone(e)));
     },
 
-    forEachEvent(visit: (event: EventRecord) => void): void {
+    forEachEvent(visit: (event: EventRecord) => void, options: { lean?: boolean } = {}): void {
       const list = [...events.values()].sort((a, b) => (a.session_id < b.session_id ? -1 : a.session_id > b.session_id ? 1 : byTime(a, b)));
-      for (const e of list) visit(structuredClone(e));
+      for (const e of list) visit(options.lean && !learnerNeedsPayload(e.event, e.tool_use_id) ? { ...structuredClone(e), payload: '{}' } : structuredClone(e));
     },
 
     sessions(): SessionSummary[] {

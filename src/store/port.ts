@@ -71,7 +71,7 @@ export interface EventStore {
   /** Events ordered by time (ts_ms, then id). */
   events(query?: EventQuery): EventRecord[];
   /** Calls `visit` for every event ordered by session, then time; for learning at scale. */
-  forEachEvent(visit: (event: EventRecord) => void): void;
+  forEachEvent(visit: (event: EventRecord) => void, options?: { lean?: boolean }): void;
   sessions(): SessionSummary[];
   testRuns(query?: { session_id?: string }): TestRunRow[];
   quarantine(limit?: number): QuarantineRecord[];

@@ -138,8 +138,8 @@ class SqliteStore implements EventStore {
     return rows.map(rowToRecord);
   }
 
-  forEachEvent(visit: (event: EventRecord) => void): void {
-    for (const row of this.db.prepare('SELECT * FROM events ORDER BY session_id, ts_ms, id').iterate()) {
+  forEachEvent(visit: (event: EventRecord) => void, options: { lean?: boolean } = {}): void {
+    for (const row of this.db.prepare(`SELECT ${options.lean ? LEAN_COLUMNS : '*'} FROM events ORDER BY session_id, ts_ms, id`).iterate()) {
       visit(rowToRecord(row as EventRow));
     }
   }
