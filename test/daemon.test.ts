@@ -101,6 +101,29 @@ describe('daemon', () => {
     expect(fs.readFileSync(path.join(home, 'logs', 'daemon.log'), 'utf8')).toMatch(/daemon stopped/);
   }, 60_000);
 
+  it('runs the nightly learn-and-commit when its time has passed, once for the day', async () => {
+    const home = tempHome();
+    const repo = path.join(home, 'learning-repo');
+    fs.mkdirSync(repo);
+    expect(spawnSync('git', ['init', '-q', repo]).status).toBe(0);
+    // 00:00 has always passed today: the slot is due as soon as the daemon starts.
+    fs.writeFileSync(path.join(home, 'config.json'), JSON.stringify({ daemon: { debounce_ms: 100 }, nightly: { time: '00:00', commit: true, repo }, learn: { min_sessions: 2 } }));
+    capture(home, 10);
+    expect(cli(home, 'daemon', 'start').status).toBe(0);
+    const commits = () => spawnSync('git', ['-C', repo, 'log', '--format=%s'], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean);
+    await waitFor(() => commits().length === 1, 40_000);
+    expect(commits()[0]).toMatch(/^learning \d{4}-\d{2}-\d{2}: /);
+    const status = JSON.parse(cli(home, 'daemon', 'status', '--json').stdout);
+    expect(status.last_nightly).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    // A restart the same day does not commit again.
+    expect(cli(home, 'daemon', 'stop').status).toBe(0);
+    expect(cli(home, 'daemon', 'start').status).toBe(0);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(cli(home, 'daemon', 'stop').status).toBe(0);
+    expect(commits()).toHaveLength(1);
+    expect(fs.readFileSync(path.join(home, 'logs', 'daemon.log'), 'utf8')).toMatch(/nightly \d{4}-\d{2}-\d{2}: learning commit/);
+  }, 90_000);
+
   it('survives kill -9: a new daemon picks up where it left off, nothing lost or doubled', async () => {
     const home = tempHome();
     expect(cli(home, 'daemon', 'start').status).toBe(0);

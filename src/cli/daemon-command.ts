@@ -64,9 +64,11 @@ export function registerDaemonCommand(program: Command, ctx: CliContext): void {
   daemon
     .command('start')
     .description('start the daemon in the background unless it is running')
-    .action(async () => {
+    .option('--json', 'print the result as JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const say = (started: boolean, pid: number) => (opts.json ? ctx.json({ running: true, started, pid, log: logFile(ctx) }) : ctx.out(started ? `daemon started (pid ${pid}); log: ${logFile(ctx)}` : `the daemon is running (pid ${pid})`));
       const running = runningPid(ctx.paths);
-      if (running) return ctx.out(`the daemon is running (pid ${running})`);
+      if (running) return say(false, running);
       fs.mkdirSync(ctx.paths.logs, { recursive: true, mode: 0o700 });
       const out = fs.openSync(logFile(ctx), 'a', 0o600);
       const child = spawn(process.execPath, [path.join(packageRoot(), 'bin', 'agentops-meta.js'), 'daemon', 'run'], {
@@ -78,7 +80,7 @@ export function registerDaemonCommand(program: Command, ctx: CliContext): void {
       for (let i = 0; i < 50; i++) {
         await sleep(100);
         const pid = runningPid(ctx.paths);
-        if (pid) return ctx.out(`daemon started (pid ${pid}); log: ${logFile(ctx)}`);
+        if (pid) return say(true, pid);
         if (child.exitCode !== null) break;
       }
       throw new CliError('the daemon did not start', 1, `see ${logFile(ctx)}`);
@@ -87,13 +89,15 @@ export function registerDaemonCommand(program: Command, ctx: CliContext): void {
   daemon
     .command('stop')
     .description('stop the daemon (it finishes the step it is on)')
-    .action(async () => {
+    .option('--json', 'print the result as JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const say = (pid: number | null) => (opts.json ? ctx.json({ running: false, stopped: pid }) : ctx.out(pid ? `daemon stopped (pid ${pid})` : 'the daemon is not running'));
       const pid = runningPid(ctx.paths);
-      if (!pid) return ctx.out('the daemon is not running');
+      if (!pid) return say(null);
       process.kill(pid, 'SIGTERM');
       for (let i = 0; i < 100; i++) {
         await sleep(100);
-        if (!runningPid(ctx.paths)) return ctx.out(`daemon stopped (pid ${pid})`);
+        if (!runningPid(ctx.paths)) return say(pid);
       }
       throw new CliError(`the daemon (pid ${pid}) did not stop within 10 s`, 1, `kill -9 ${pid} is safe: nothing is lost`);
     });

@@ -123,13 +123,16 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
   program
     .command('start')
     .description('the main job: ingest and learn from your captured sessions and show the result; the demo when there are none yet')
-    .action(async () => {
+    .option('--json', 'print a summary as JSON')
+    .action(async (opts: { json?: boolean }) => {
       if (!hasUserData(ctx)) {
-        ctx.out(`No captured sessions in ${ctx.paths.home} yet: running the demo on sample sessions.\n(Install the hooks with \`agentops-meta install --scope user\` and work as usual; then run this again.)\n`);
-        await runDemo(ctx, { sessions: DEMO_SESSIONS });
+        if (!opts.json) ctx.out(`No captured sessions in ${ctx.paths.home} yet: running the demo on sample sessions.\n(Install the hooks with \`agentops-meta install --scope user\` and work as usual; then run this again.)\n`);
+        const summary = await runDemo(ctx, { sessions: DEMO_SESSIONS, json: opts.json });
+        if (opts.json) ctx.json({ demo: true, ...summary });
         return;
       }
       const { result, ingested, sessions } = learnNow(ctx);
+      if (opts.json) return ctx.json({ demo: false, sessions, ingested, sequential: result.sequential.length, parallel: result.parallel.length, anti: result.anti.length });
       ctx.out(`learned from ${sessions} sessions (${ingested} new events ingested): ${result.sequential.length} sequential, ${result.parallel.length} parallel, ${result.anti.length} anti-patterns`);
       ctx.out('See them with `agentops-meta patterns`, and what a new session is told with `agentops-meta plan`.');
     });

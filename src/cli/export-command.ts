@@ -25,19 +25,21 @@ export function registerExportCommand(program: Command, ctx: CliContext): void {
     .description('write the captured sessions as an event log: XES (ProM, PM4Py, Disco), OCEL 2.0 JSON, CSV or JSON Lines')
     .requiredOption('--format <format>', `one of ${EXPORT_FORMATS.join(', ')}`, parseExportFormat)
     .option('--out <file>', 'write to this file (replaced atomically) instead of standard output')
+    .option('--json', 'with --out: print the report as JSON')
     .addHelpText(
       'after',
       '\nOne trace / case per session, one step per tool call, subagent, skill or slash command, named as the learner names them.' +
         '\nXES has a start and a complete event per step (durations and overlap); OCEL relates steps to session, subagent, tool and file objects.' +
         '\nExports contain file paths and session ids from the database: they are for you, not for committing.',
     )
-    .action((opts: { format: ExportFormat; out?: string }) => {
+    .action((opts: { format: ExportFormat; out?: string; json?: boolean }) => {
       if (opts.out === undefined || opts.out === '-') {
         ctx.withStore((store) => exportStore(store, opts.format, (chunk) => ctx.out(chunk)));
         return;
       }
       const file = path.resolve(opts.out);
       const report = ctx.withStore((store) => writeAtomically(file, (write) => exportStore(store, opts.format, write)));
+      if (opts.json) return ctx.json({ ...report, file });
       ctx.out(`exported ${report.sessions} sessions (${report.steps} steps) as ${report.format.toUpperCase()} to ${file}`);
     });
 }
