@@ -20,6 +20,7 @@ import type { ReportData } from '../src/report/data.js';
 import { dataPaths, type DataPaths } from '../src/shell/paths.js';
 import { openMemoryStore } from '../src/store/memory.js';
 import { openSqliteStore } from '../src/store/sqlite.js';
+import { MIGRATIONS } from '../src/store/schema.js';
 import { REPO_ROOT } from './helpers/paths.js';
 
 let root: string;
@@ -174,7 +175,7 @@ describe('state checks', () => {
     store.setMeta('last_learn', '2026-05-31T00:00:00.000Z');
     store.close();
     const d = databaseState(paths);
-    expect(d).toMatchObject({ schema_version: 1, integrity: 'ok', events: 0, quarantined: 1, meta: { last_learn: '2026-05-31T00:00:00.000Z' } });
+    expect(d).toMatchObject({ schema_version: MIGRATIONS.length, integrity: 'ok', events: 0, quarantined: 1, meta: { last_learn: '2026-05-31T00:00:00.000Z' } });
     const checks = checkDatabase(d, paths);
     expect(checks.map((c) => [c.id, c.severity])).toEqual([
       ['database.integrity', 'ok'],
