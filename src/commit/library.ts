@@ -40,6 +40,11 @@ export interface LibraryInput {
   machineId: string;
   /** the learner's options, for the thresholds table (`now` is never printed) */
   options?: Partial<LearnOptions>;
+  /**
+   * Every machine's evidence merged (this one's included), for the team-wide per-activity tables;
+   * metrics/evidence/<machineId>.json still holds this machine's own. Defaults to result.evidence.
+   */
+  teamEvidence?: Evidence | null;
 }
 
 export type PatternStatus = 'validated' | 'discovered' | 'anti';
@@ -869,8 +874,9 @@ export function renderLibrary(input: LibraryInput): Map<string, string> {
   const learned = renderLearned(input, rows);
   if (learned !== null) files.set(`patterns/learned/${input.date}.md`, learned);
   files.set('patterns/meta/learning.md', renderMeta(input));
-  files.set('metrics/success_rates.csv', renderSuccessRates(result.evidence));
-  files.set('metrics/durations.csv', renderDurations(result.evidence));
+  const team = input.teamEvidence ?? result.evidence;
+  files.set('metrics/success_rates.csv', renderSuccessRates(team));
+  files.set('metrics/durations.csv', renderDurations(team));
   files.set('metrics/patterns.json', renderPatternState(result, rows));
   files.set('metrics/dashboard.json', renderDashboard(input, rows));
   if (input.evaluation !== null && input.evaluation !== undefined) files.set('metrics/eval.json', stableJson(input.evaluation));

@@ -6,6 +6,7 @@ import { simpleGit } from 'simple-git';
 import { commitLearning, DEFAULT_ALLOWED_PREFIXES, ensureLearningRepo, readCommittedFiles, type CommitOutcome } from '../commit/git-commit.js';
 import { planLibraryWrite, renderLibrary, stableJson } from '../commit/library.js';
 import type { AdviceEffect } from '../learn/advice-effect.js';
+import { combineMachineEvidence } from '../commit/evidence-merge.js';
 import { renderSkillFiles } from '../commit/skill.js';
 import type { Config } from '../config/schema.js';
 import type { LearnResult } from '../learn/types.js';
@@ -74,13 +75,18 @@ export async function learningCommit(input: LearningCommitInput): Promise<Learni
   const gitEnv = input.gitEnv ? { ...input.gitEnv } : {};
   const committed = await readCommittedFiles(repo, { env: gitEnv });
   const previous = committed.size ? committed : null;
+  // Team merge: other machines' evidence files in the repository, plus this machine's new one.
+  const machine = machineId(input.paths);
+  const evidenceFiles = new Map([...(previous ?? new Map<string, string>())].filter(([p]) => p.startsWith('metrics/evidence/') && p !== `metrics/evidence/${machine}.json`));
+  evidenceFiles.set(`metrics/evidence/${machine}.json`, JSON.stringify(input.result.evidence));
   const library = renderLibrary({
     result: input.result,
     evaluation: input.evaluation,
     previous,
     date: input.date,
     validatedKeys: input.validatedKeys,
-    machineId: machineId(input.paths),
+    machineId: machine,
+    teamEvidence: combineMachineEvidence(evidenceFiles),
   });
   library.set('metrics/advice.json', stableJson(input.advice, 3));
   for (const [p, content] of renderSkillFiles({ result: input.result, validatedKeys: input.validatedKeys })) library.set(p, content);
