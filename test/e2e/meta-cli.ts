@@ -5,6 +5,8 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from '../helpers/paths.js';
+import type { EventRecord, TestRun } from '../../src/core/types.js';
+import type { SessionSummary } from '../../src/store/port.js';
 
 export const META_BIN = path.join(REPO_ROOT, 'bin', 'agentops-meta.js');
 const BUNDLE = path.join(REPO_ROOT, 'dist', 'cli.js');
@@ -52,32 +54,9 @@ export function metaJson<T = unknown>(args: string[], env: MetaEnv, cwd?: string
 }
 
 /** `events --json`: an EventRecord without its payload. */
-export interface EventJson {
-  id: string;
-  session_id: string;
-  event: string;
-  ts: string;
-  ts_ms: number;
-  tool_name: string | null;
-  tool_use_id: string | null;
-  actor: { kind: string; name: string; plugin: string | null; server: string | null } | null;
-  outcome: string | null;
-  duration_ms: number | null;
-  agent_id: string | null;
-  agent_type: string | null;
-  prompt_id: string | null;
-  cwd: string | null;
-  project: string | null;
-  bash_kind: string | null;
-  test: TestRunJson | null;
-  source: string;
-}
+export type EventJson = Omit<EventRecord, 'payload'>;
 
-export interface TestRunJson {
-  runner: string;
-  passed: boolean;
-  counts: { passed: number | null; failed: number | null; skipped: number | null; total: number | null };
-}
+export type TestRunJson = TestRun;
 
 /** `tests --json` rows. */
 export interface TestRowJson extends TestRunJson {
@@ -87,18 +66,7 @@ export interface TestRowJson extends TestRunJson {
 }
 
 /** `sessions --json` rows. */
-export interface SessionJson {
-  session_id: string;
-  project: string | null;
-  first_ms: number;
-  last_ms: number;
-  events: number;
-  tool_calls: number;
-  errors: number;
-  test_runs: number;
-  tests_passed: number;
-  last_test_passed: boolean | null;
-}
+export type SessionJson = SessionSummary;
 
 export interface IngestJson {
   files: number;
