@@ -101,6 +101,23 @@ describe('daemon', () => {
     expect(fs.readFileSync(path.join(home, 'logs', 'daemon.log'), 'utf8')).toMatch(/daemon stopped/);
   }, 60_000);
 
+  it('after install, the first SessionStart starts the daemon when it is not running', async () => {
+    const home = tempHome();
+    fs.writeFileSync(path.join(home, 'config.json'), JSON.stringify({ daemon: { debounce_ms: 100, autostart: true }, nightly: { commit: false } }));
+    const project = path.join(home, 'project');
+    fs.mkdirSync(project);
+    const env = { ...process.env, AGENTOPS_META_HOME: home, HOME: path.join(home, 'user') };
+    const install = spawnSync(process.execPath, [CLI, 'install', '--scope', 'project', '--project', project], { env, encoding: 'utf8' });
+    expect(install.status, install.stderr).toBe(0);
+    expect(fs.readFileSync(path.join(home, 'context', 'autostart'), 'utf8')).toContain('agentops-meta.js');
+    const hook = path.join(REPO_ROOT, 'hooks', 'agentops-session-start.sh');
+    const r = spawnSync('bash', ['-c', `'${hook}'`], { input: '{"session_id":"auto-1","hook_event_name":"SessionStart"}', env: { ...env, CLAUDE_PROJECT_DIR: project }, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe('');
+    await waitFor(() => runningPid(dataPaths({ AGENTOPS_META_HOME: home })) !== null);
+    expect(cli(home, 'daemon', 'stop').status).toBe(0);
+  }, 60_000);
+
   it('runs the nightly learn-and-commit when its time has passed, once for the day', async () => {
     const home = tempHome();
     const repo = path.join(home, 'learning-repo');

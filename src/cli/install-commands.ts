@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { formatInstallReport, install, uninstall, type InstallScope } from '../install/install.js';
-import { writeCaptureRules } from '../shell/context-writer.js';
+import { writeAutostart, writeCaptureRules } from '../shell/context-writer.js';
 import { packageRoot } from '../shell/package-root.js';
 import { effectiveConfig } from './config-command.js';
 import type { CliContext } from './context.js';
@@ -45,7 +45,10 @@ export function registerInstallCommands(program: Command, ctx: CliContext): void
         };
         const { config } = effectiveConfig(ctx, common.projectDir);
         const report = action === 'install' ? install({ ...common, root: packageRoot(), nodeBin: process.execPath, gate: config.gate.stop }) : uninstall(common);
-        if (action === 'install' && report.ok && !common.dryRun) writeCaptureRules(ctx.paths.context, config.privacy.exclude_entrypoints);
+        if (action === 'install' && report.ok && !common.dryRun) {
+          writeCaptureRules(ctx.paths.context, config.privacy.exclude_entrypoints);
+          writeAutostart(ctx.paths.context, config.daemon.autostart ? { node: process.execPath, cli: path.join(packageRoot(), 'bin', 'agentops-meta.js') } : null);
+        }
         if (opts.json) ctx.json(report);
         else ctx.out(formatInstallReport(report));
         if (!report.ok) throw new CliError(`${action} failed`, 1);

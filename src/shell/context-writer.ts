@@ -31,9 +31,18 @@ export function writeContext({ dir, bundle, autostart }: ContextWriteOptions): v
   writeWhole(path.join(dir, 'prompt.json'), JSON.stringify(bundle.prompt));
   writeWhole(path.join(dir, 'subagents.json'), JSON.stringify(bundle.subagents));
   writeWhole(path.join(dir, 'holdout-percent'), `${bundle.holdout_percent}\n`);
-  const autostartFile = path.join(dir, 'autostart');
-  if (autostart) writeWhole(autostartFile, `${autostart.node}\n${autostart.cli}\n`);
-  else fs.rmSync(autostartFile, { force: true });
+  writeAutostart(dir, autostart);
+}
+
+/**
+ * The node binary and CLI the SessionStart hook uses to start a daemon that is not running; null
+ * turns autostart off. Written by install too, so the first session after installing starts it.
+ */
+export function writeAutostart(dir: string, autostart: { node: string; cli: string } | null): void {
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const file = path.join(dir, 'autostart');
+  if (autostart) writeWhole(file, `${autostart.node}\n${autostart.cli}\n`);
+  else fs.rmSync(file, { force: true });
 }
 
 /**

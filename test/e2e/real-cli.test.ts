@@ -62,7 +62,8 @@ function makeSandbox(label: string, config?: unknown): Sandbox {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), `agentops-e2e-${label}-`));
   const dirs = { home: path.join(root, 'home'), projectDir: path.join(root, 'project'), metaHome: path.join(root, 'meta') };
   for (const dir of Object.values(dirs)) fs.mkdirSync(dir);
-  if (config !== undefined) fs.writeFileSync(path.join(dirs.metaHome, 'config.json'), JSON.stringify(config));
+  // No daemon: each test ingests itself (install would otherwise let SessionStart start one).
+  fs.writeFileSync(path.join(dirs.metaHome, 'config.json'), JSON.stringify(config ?? { daemon: { autostart: false } }));
   prepareProject(dirs.projectDir);
   const install = metaJson<InstallJson>(['install', '--scope', 'project', '--project', dirs.projectDir, '--json'], dirs);
   return { root, ...dirs, install };
