@@ -16,7 +16,7 @@
 // - No XML namespace (the IEEE schema has none); xes.version is the decimal "2.0" the schema allows.
 // Custom attribute keys carry no prefix: a prefix would claim an extension we do not declare.
 import type { Step } from '../core/types.js';
-import { durationMs, isoTime, resourceOf, sessionTestsPassed, testPassedOf, type ExportSession, type ExportWriter } from './common.js';
+import { durationMs, isoTime, resourceOf, sessionTestsPassed, testPassedOf, type ExportWriter } from './common.js';
 
 const EXTENSIONS: readonly { name: string; prefix: string; uri: string }[] = [
   { name: 'Concept', prefix: 'concept', uri: 'http://www.xes-standard.org/concept.xesext' },

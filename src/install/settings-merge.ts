@@ -55,10 +55,6 @@ function describe(v: unknown): string {
   return `a ${typeof v}`;
 }
 
-function fail(kind: SettingsErrorKind, message: string): { ok: false; error: SettingsError } {
-  return { ok: false, error: { kind, message } };
-}
-
 /** "*", "" and no matcher all mean "every occurrence" to Claude Code. */
 function matcherKey(matcher: unknown): string {
   if (matcher === undefined || matcher === '' || matcher === '*') return '';

@@ -2,7 +2,7 @@
 // Integer ids are an in-memory detail of one run: everything that leaves the learner is keyed by name.
 import type { SessionTrace, Step } from '../core/types.js';
 import { decayWeight } from './stats.js';
-import { mix32, sessionVerdict, UNKNOWN, verdictAt } from './outcomes.js';
+import { mix32, sessionVerdict, verdictAt } from './outcomes.js';
 
 export class Interner {
   private readonly ids = new Map<string, number>();
