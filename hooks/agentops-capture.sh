@@ -16,10 +16,11 @@ spool="$home/spool"
 # Observer isolation: sessions of other tools' background analysers are not ours to learn from.
 # They either set AGENTOPS_META_DISABLE, or run with an entrypoint (Claude Code sets
 # CLAUDE_CODE_ENTRYPOINT: "cli" interactive, "sdk-cli" for `claude -p`) the user excluded in the config.
-[ -n "${AGENTOPS_META_DISABLE:-}" ] && exit 0
+# (The payload is drained either way, so Claude Code never writes into a closed pipe.)
+[ -n "${AGENTOPS_META_DISABLE:-}" ] && { cat >/dev/null; exit 0; }
 if [ -n "${CLAUDE_CODE_ENTRYPOINT:-}" ] && [ -f "$home/context/exclude-entrypoints" ]; then
   IFS= read -r excluded <"$home/context/exclude-entrypoints"
-  case ",$excluded," in *",$CLAUDE_CODE_ENTRYPOINT,"*) exit 0 ;; esac
+  case ",$excluded," in *",$CLAUDE_CODE_ENTRYPOINT,"*) cat >/dev/null; exit 0 ;; esac
 fi
 
 # Arrival time in nanoseconds (GNU date); BSD date has no %N, so fall back to perl's clock.

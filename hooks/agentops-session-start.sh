@@ -1,8 +1,8 @@
 #!/bin/sh
 # agentops-meta planner hook for SessionStart. Prints the advice the learner precomputed for this
 # project (or the global advice), records what it injected, and warns the user when capture has
-# stalled. It reads a few small files with shell builtins and forks only `date` and `mv`, so it
-# costs a few milliseconds. Exit 0 always; stdout carries the injection and nothing else.
+# stalled. It reads a few small files with shell builtins and forks only `head`, `date` and `mv`,
+# so it costs a few milliseconds. Exit 0 always; stdout carries the injection and nothing else.
 exec 2>/dev/null
 LC_ALL=C
 export LC_ALL
@@ -15,10 +15,11 @@ ctx="$home/context"
 spool="$home/spool"
 
 # Observer isolation, as in agentops-capture.sh: an excluded session is neither recorded nor advised.
-[ -n "${AGENTOPS_META_DISABLE:-}" ] && exit 0
+# (The payload is drained either way, so Claude Code never writes into a closed pipe.)
+[ -n "${AGENTOPS_META_DISABLE:-}" ] && { cat >/dev/null; exit 0; }
 if [ -n "${CLAUDE_CODE_ENTRYPOINT:-}" ] && [ -f "$ctx/exclude-entrypoints" ]; then
   IFS= read -r excluded <"$ctx/exclude-entrypoints"
-  case ",$excluded," in *",$CLAUDE_CODE_ENTRYPOINT,"*) exit 0 ;; esac
+  case ",$excluded," in *",$CLAUDE_CODE_ENTRYPOINT,"*) cat >/dev/null; exit 0 ;; esac
 fi
 
 # The payload is one line of JSON; take the session id out of it without a JSON parser. Only its
