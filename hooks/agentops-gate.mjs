@@ -2,7 +2,23 @@
 
 // src/hooks/gate-hook.ts
 import fs from "node:fs";
+import path2 from "node:path";
+
+// src/shell/paths.ts
+import os from "node:os";
 import path from "node:path";
+function dataPaths(env = process.env) {
+  const home = env.AGENTOPS_META_HOME || (env.HOME ? path.join(env.HOME, ".agentops-meta") : path.join(env.TMPDIR || "/tmp", `agentops-meta-${os.userInfo().uid}`));
+  return {
+    home,
+    spool: path.join(home, "spool"),
+    spoolTmp: path.join(home, "spool", ".tmp"),
+    db: path.join(home, "agentops.db"),
+    context: path.join(home, "context"),
+    config: path.join(home, "config.json"),
+    logs: path.join(home, "logs")
+  };
+}
 
 // src/backfill/transcript.ts
 var AGENT_TOOLS = /* @__PURE__ */ new Set(["Agent", "Task"]);
@@ -1007,11 +1023,11 @@ on("tsx ts-node ts-node-esm esno vite-node babel-node", (args) => {
   const script = positionals(args, 0, NODE_ARGS)[0];
   return script === void 0 ? RUN : scriptRun(script, "node");
 });
-function scriptRun(path2, runner) {
-  return isTestScriptName(path2) ? testRun(runner, true) : RUN;
+function scriptRun(path3, runner) {
+  return isTestScriptName(path3) ? testRun(runner, true) : RUN;
 }
-function isTestScriptName(path2) {
-  const base = basename(path2).toLowerCase().replace(FILE_EXT, "");
+function isTestScriptName(path3) {
+  const base = basename(path3).toLowerCase().replace(FILE_EXT, "");
   return base.split(NAME_PARTS).some((p) => TEST_NAME_PARTS.has(p));
 }
 var SHELL_ARGS = set("-o +o -O +O --rcfile --init-file");
@@ -1062,8 +1078,8 @@ function pythonModule(mod, rest2, depth) {
   const r = nested([mod, ...rest2], depth);
   return r.kind === "other" ? RUN : r;
 }
-function pythonScript(path2, rest2) {
-  switch (basename(path2)) {
+function pythonScript(path3, rest2) {
+  switch (basename(path3)) {
     case "manage.py":
       return rest2[0] === "test" ? testRun("django") : RUN;
     case "setup.py":
@@ -1071,7 +1087,7 @@ function pythonScript(path2, rest2) {
       if (rest2[0] === "install" || rest2[0] === "develop") return INSTALL;
       return rest2.length > 0 ? BUILD : RUN;
   }
-  return scriptRun(path2, "python");
+  return scriptRun(path3, "python");
 }
 var PIP = sub({ ...same(INSTALL, "install uninstall download sync compile"), wheel: BUILD }, OTHER);
 function classifyPip(args) {
@@ -1721,12 +1737,6 @@ function gateDecision(calls, options) {
 }
 
 // src/hooks/gate-hook.ts
-function dataHome() {
-  const env = process.env;
-  if (env.AGENTOPS_META_HOME) return env.AGENTOPS_META_HOME;
-  if (env.HOME) return path.join(env.HOME, ".agentops-meta");
-  return path.join(env.TMPDIR || "/tmp", `agentops-meta-${process.getuid?.() ?? 0}`);
-}
 function gateConfig(files) {
   const gate = { stop: false, require_tests: false };
   for (const file of files) {
@@ -1784,12 +1794,12 @@ function callsFromTranscript(file, sessionId) {
 }
 function runGateHook(stdin) {
   const payload = JSON.parse(stdin);
-  const home = dataHome();
+  const home = dataPaths(process.env).home;
   const projectDir = process.env.CLAUDE_PROJECT_DIR;
-  const gate = gateConfig([path.join(home, "config.json"), ...projectDir ? [path.join(projectDir, ".claude", "agentops-meta.json")] : []]);
+  const gate = gateConfig([path2.join(home, "config.json"), ...projectDir ? [path2.join(projectDir, ".claude", "agentops-meta.json")] : []]);
   const sessionId = typeof payload.session_id === "string" && /^[A-Za-z0-9_.-]+$/.test(payload.session_id) ? payload.session_id : null;
   if (!gate.stop || !sessionId || typeof payload.transcript_path !== "string") return "";
-  const stateFile = path.join(home, "context", "sessions", `${sessionId}.gate`);
+  const stateFile = path2.join(home, "context", "sessions", `${sessionId}.gate`);
   let blockedForEdit = null;
   try {
     blockedForEdit = fs.readFileSync(stateFile, "utf8").trim() || null;
@@ -1801,7 +1811,7 @@ function runGateHook(stdin) {
     blockedForEdit
   });
   if (!decision.block) return "";
-  fs.mkdirSync(path.dirname(stateFile), { recursive: true, mode: 448 });
+  fs.mkdirSync(path2.dirname(stateFile), { recursive: true, mode: 448 });
   fs.writeFileSync(stateFile, `${decision.edit ?? ""}
 `, { mode: 384 });
   return JSON.stringify({ decision: "block", reason: decision.reason });

@@ -2,7 +2,23 @@
 
 // src/hooks/plan-hook.ts
 import fs from "node:fs";
+import path2 from "node:path";
+
+// src/shell/paths.ts
+import os from "node:os";
 import path from "node:path";
+function dataPaths(env = process.env) {
+  const home = env.AGENTOPS_META_HOME || (env.HOME ? path.join(env.HOME, ".agentops-meta") : path.join(env.TMPDIR || "/tmp", `agentops-meta-${os.userInfo().uid}`));
+  return {
+    home,
+    spool: path.join(home, "spool"),
+    spoolTmp: path.join(home, "spool", ".tmp"),
+    db: path.join(home, "agentops.db"),
+    context: path.join(home, "context"),
+    config: path.join(home, "config.json"),
+    logs: path.join(home, "logs")
+  };
+}
 
 // src/plan/bm25.ts
 var STOP = new Set(
@@ -92,12 +108,6 @@ function selectForPrompt(prompt, text, already) {
 }
 
 // src/hooks/plan-hook.ts
-function dataHome() {
-  const env = process.env;
-  if (env.AGENTOPS_META_HOME) return env.AGENTOPS_META_HOME;
-  if (env.HOME) return path.join(env.HOME, ".agentops-meta");
-  return path.join(env.TMPDIR || "/tmp", `agentops-meta-${process.getuid?.() ?? 0}`);
-}
 function readJson(file) {
   try {
     return JSON.parse(fs.readFileSync(file, "utf8"));
@@ -106,7 +116,7 @@ function readJson(file) {
   }
 }
 function writeAtomically(file, text) {
-  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 448 });
+  fs.mkdirSync(path2.dirname(file), { recursive: true, mode: 448 });
   const tmp = `${file}.${process.pid}.tmp`;
   fs.writeFileSync(tmp, text, { mode: 384 });
   fs.renameSync(tmp, file);
@@ -115,37 +125,37 @@ function record(home, sessionId, hook, ids, holdout) {
   const ns = BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6));
   const name = `${ns}-${process.pid}-AgentopsInjection`;
   const body = JSON.stringify({ session_id: sessionId, hook_event_name: "AgentopsInjection", hook, holdout, ids });
-  const tmp = path.join(home, "spool", ".tmp", name);
-  fs.mkdirSync(path.dirname(tmp), { recursive: true, mode: 448 });
+  const tmp = path2.join(home, "spool", ".tmp", name);
+  fs.mkdirSync(path2.dirname(tmp), { recursive: true, mode: 448 });
   fs.writeFileSync(tmp, body, { mode: 384 });
-  fs.renameSync(tmp, path.join(home, "spool", `${name}.json`));
+  fs.renameSync(tmp, path2.join(home, "spool", `${name}.json`));
 }
 function excluded(ctx) {
   if (process.env.AGENTOPS_META_DISABLE) return true;
   const entrypoint = process.env.CLAUDE_CODE_ENTRYPOINT;
   if (!entrypoint) return false;
   try {
-    return fs.readFileSync(path.join(ctx, "exclude-entrypoints"), "utf8").trim().split(",").includes(entrypoint);
+    return fs.readFileSync(path2.join(ctx, "exclude-entrypoints"), "utf8").trim().split(",").includes(entrypoint);
   } catch {
     return false;
   }
 }
 function runPlanHook(event, stdin) {
-  if (excluded(path.join(dataHome(), "context"))) return "";
+  const home = dataPaths(process.env).home;
+  if (excluded(path2.join(home, "context"))) return "";
   const payload = JSON.parse(stdin);
   const sessionId = typeof payload.session_id === "string" && /^[A-Za-z0-9_.-]+$/.test(payload.session_id) ? payload.session_id : null;
   if (!sessionId) return "";
-  const home = dataHome();
-  const ctx = path.join(home, "context");
-  const stateFile = path.join(ctx, "sessions", `${sessionId}.json`);
+  const ctx = path2.join(home, "context");
+  const stateFile = path2.join(ctx, "sessions", `${sessionId}.json`);
   const state = readJson(stateFile) ?? { holdout: false, ids: [] };
   if (state.holdout) return "";
   let rendered = null;
   if (event === "UserPromptSubmit" && typeof payload.prompt === "string") {
-    const prompt = readJson(path.join(ctx, "prompt.json"));
+    const prompt = readJson(path2.join(ctx, "prompt.json"));
     if (prompt) rendered = selectForPrompt(prompt, payload.prompt, new Set(state.ids));
   } else if (event === "SubagentStart" && typeof payload.agent_type === "string") {
-    const subagents = readJson(path.join(ctx, "subagents.json"));
+    const subagents = readJson(path2.join(ctx, "subagents.json"));
     rendered = subagents?.[payload.agent_type] ?? null;
   }
   if (!rendered || rendered.ids.length === 0) return "";

@@ -1,17 +1,10 @@
 // Small builders shared by the learner's tests (test/learn-*.test.ts). Not a test file itself.
 import type { EventRecord, SessionTrace, Step, TestRun } from '../src/core/types.js';
 
-/** mulberry32: a tiny seeded PRNG, so generated corpora are reproducible. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded PRNG (mulberry32), so generated corpora are reproducible: the one the secrets corpus uses. */
+import { seededRandom as rng } from './helpers/secrets-corpus.js';
+
+export { rng };
 
 export function testRun(passed: boolean): TestRun {
   return { runner: 'vitest', passed, counts: { passed: null, failed: passed ? 0 : 1, skipped: null, total: null } };

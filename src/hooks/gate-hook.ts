@@ -3,15 +3,9 @@
 // backfill converter, and asks gateDecision(). Whatever goes wrong, it exits 0 and prints nothing.
 import fs from 'node:fs';
 import path from 'node:path';
+import { dataPaths } from '../shell/paths.js';
 import { createTranscriptConverter, type BackfillPayload } from '../backfill/transcript.js';
 import { gateDecision, type GateCall } from '../plan/gate.js';
-
-function dataHome(): string {
-  const env = process.env;
-  if (env.AGENTOPS_META_HOME) return env.AGENTOPS_META_HOME;
-  if (env.HOME) return path.join(env.HOME, '.agentops-meta');
-  return path.join(env.TMPDIR || '/tmp', `agentops-meta-${process.getuid?.() ?? 0}`);
-}
 
 function gateConfig(files: string[]): { stop: boolean; require_tests: boolean } {
   const gate = { stop: false, require_tests: false };
@@ -74,7 +68,7 @@ function callsFromTranscript(file: string, sessionId: string): GateCall[] {
 
 export function runGateHook(stdin: string): string {
   const payload = JSON.parse(stdin) as Record<string, unknown>;
-  const home = dataHome();
+  const home = dataPaths(process.env).home;
   const projectDir = process.env.CLAUDE_PROJECT_DIR;
   const gate = gateConfig([path.join(home, 'config.json'), ...(projectDir ? [path.join(projectDir, '.claude', 'agentops-meta.json')] : [])]);
   const sessionId = typeof payload.session_id === 'string' && /^[A-Za-z0-9_.-]+$/.test(payload.session_id) ? payload.session_id : null;

@@ -4,6 +4,7 @@
 // exits 0 and prints nothing, so Claude Code carries on as if it were not there.
 import fs from 'node:fs';
 import path from 'node:path';
+import { dataPaths } from '../shell/paths.js';
 import type { ContextBundle } from '../plan/context.js';
 import type { Rendered } from '../plan/render.js';
 import { selectForPrompt } from '../plan/select.js';
@@ -11,13 +12,6 @@ import { selectForPrompt } from '../plan/select.js';
 interface SessionState {
   holdout: boolean;
   ids: string[];
-}
-
-function dataHome(): string {
-  const env = process.env;
-  if (env.AGENTOPS_META_HOME) return env.AGENTOPS_META_HOME;
-  if (env.HOME) return path.join(env.HOME, '.agentops-meta');
-  return path.join(env.TMPDIR || '/tmp', `agentops-meta-${process.getuid?.() ?? 0}`);
 }
 
 function readJson<T>(file: string): T | null {
@@ -59,11 +53,11 @@ function excluded(ctx: string): boolean {
 }
 
 export function runPlanHook(event: string, stdin: string): string {
-  if (excluded(path.join(dataHome(), 'context'))) return '';
+  const home = dataPaths(process.env).home;
+  if (excluded(path.join(home, 'context'))) return '';
   const payload = JSON.parse(stdin) as Record<string, unknown>;
   const sessionId = typeof payload.session_id === 'string' && /^[A-Za-z0-9_.-]+$/.test(payload.session_id) ? payload.session_id : null;
   if (!sessionId) return '';
-  const home = dataHome();
   const ctx = path.join(home, 'context');
   const stateFile = path.join(ctx, 'sessions', `${sessionId}.json`);
   const state = readJson<SessionState>(stateFile) ?? { holdout: false, ids: [] };
