@@ -55,22 +55,22 @@ export type ValidPayload =
   | { kind: 'expansion'; payload: z.infer<typeof expansionPayload> }
   | { kind: 'other'; payload: BasePayload };
 
-/** Validates a parsed payload; on failure returns a short reason naming the offending fields. */
+/**
+ * Validates a parsed payload; on failure returns a short reason naming the offending fields. The
+ * event name picks the one schema to run (tool events are most events: one parse, not two).
+ */
 export function validatePayload(value: unknown): { ok: true; value: ValidPayload } | { ok: false; reason: string } {
-  const base = basePayload.safeParse(value);
-  if (!base.success) return { ok: false, reason: describe(base.error) };
-  const event = base.data.hook_event_name;
-  if (TOOL_EVENTS.has(event)) {
+  const event = value !== null && typeof value === 'object' ? (value as { hook_event_name?: unknown }).hook_event_name : undefined;
+  if (typeof event === 'string' && TOOL_EVENTS.has(event)) {
     const tool = toolPayload.safeParse(value);
     return tool.success ? { ok: true, value: { kind: 'tool', payload: tool.data } } : { ok: false, reason: describe(tool.error) };
   }
   if (event === 'UserPromptExpansion') {
     const exp = expansionPayload.safeParse(value);
-    return exp.success
-      ? { ok: true, value: { kind: 'expansion', payload: exp.data } }
-      : { ok: false, reason: describe(exp.error) };
+    return exp.success ? { ok: true, value: { kind: 'expansion', payload: exp.data } } : { ok: false, reason: describe(exp.error) };
   }
-  return { ok: true, value: { kind: 'other', payload: base.data } };
+  const base = basePayload.safeParse(value);
+  return base.success ? { ok: true, value: { kind: 'other', payload: base.data } } : { ok: false, reason: describe(base.error) };
 }
 
 function describe(error: z.ZodError): string {

@@ -21,6 +21,10 @@ export function openSqliteStore(options: SqliteStoreOptions): EventStore {
   const db = new Database(options.file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
   db.pragma('busy_timeout = 10000');
   if (!options.readonly) {
+    // 16 KiB pages for a new database (SQLite ignores this for an existing one): payloads of a few
+    // hundred bytes to a few KiB fit in a page instead of overflowing, which halves the bytes written
+    // per event and the file size. Must precede the switch to WAL and the first table.
+    db.pragma(`page_size = ${PAGE_SIZE}`);
     db.pragma('journal_mode = WAL');
     // NORMAL in WAL mode: a killed process loses nothing committed; only power loss can drop the last commits.
     db.pragma('synchronous = NORMAL');
@@ -31,6 +35,8 @@ export function openSqliteStore(options: SqliteStoreOptions): EventStore {
   }
   return new SqliteStore(db);
 }
+
+const PAGE_SIZE = 16384;
 
 /** SQLite's own words for a file that is not a usable database. */
 export function isCorruptionError(e: unknown): boolean {
