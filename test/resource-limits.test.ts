@@ -49,7 +49,8 @@ const spooled = (home: string) => fs.readdirSync(path.join(home, 'spool')).filte
 
 describe('resource limits', () => {
   it('full disk: the hook exits 0 silently and leaves no partial file; ingest fails clearly and loses nothing', () => {
-    const home = tmpfs(256);
+    // A new database with 16 KiB pages takes about 250 KB with its WAL: room for it once the filler is gone.
+    const home = tmpfs(1024);
     for (let i = 0; i < 5; i++) expect(hook(home, payload(i)).status).toBe(0);
     expect(spooled(home)).toHaveLength(5);
     // Fill the disk.
@@ -69,7 +70,8 @@ describe('resource limits', () => {
   });
 
   it('read-only data folder: the hook exits 0 silently; the CLI says what is wrong', () => {
-    const home = tmpfs(256);
+    // A new database with 16 KiB pages takes about 250 KB with its WAL: room for it once the filler is gone.
+    const home = tmpfs(1024);
     fs.mkdirSync(path.join(home, 'spool'));
     spawnSync('mount', ['-o', 'remount,ro', home]);
     const r = hook(home, payload(1));

@@ -6,11 +6,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { normalize } from '../core/normalize.js';
-import { redactText } from '../core/redact.js';
 import type { EventRecord, QuarantineRecord } from '../core/types.js';
 import { gitRootResolver } from '../ingest/project-root.js';
 import { DEFAULT_MAX_FIELD_CHARS } from '../ingest/ingest.js';
+import { runNormalizeJob, type NormalizeJob } from '../ingest/jobs.js';
+import { defaultWorkerCount, normalizeWorkerFile, WorkerPool } from '../ingest/worker-pool.js';
+import type { NormalizedBackfill } from './batch.js';
 import type { EventStore } from '../store/port.js';
 import { createTranscriptConverter, type BackfillPayload } from './transcript.js';
 
@@ -25,6 +26,10 @@ export interface BackfillOptions {
   batchSize?: number;
   /** a longer line (a pasted image, say) is skipped and counted as malformed */
   maxLineBytes?: number;
+  /** normalize workers; default: none for a little transcript, else one per spare core (at most 3) */
+  workers?: number;
+  /** the worker module; default the bundled dist/normalize-worker.js (tests use stand-ins) */
+  workerFile?: string | null;
 }
 
 export interface BackfillReport {
@@ -58,7 +63,9 @@ export interface TranscriptFile {
 const DEFAULT_BATCH = 2000;
 const DEFAULT_MAX_LINE_BYTES = 128 * 1024 * 1024;
 const CHUNK_BYTES = 1 << 20;
-const MAX_QUARANTINE_CHARS = 1 << 20;
+/** Below this much transcript, starting a worker costs more than it saves. */
+const PARALLEL_MIN_BYTES = 4 << 20;
+const WORKER_JOB_PAYLOADS = 250;
 /** Hook timestamps are arrival times, a little after the transcript's; allow for it. */
 const HOOK_WINDOW_SLACK_MS = 60_000;
 
@@ -96,39 +103,66 @@ export function backfill(options: BackfillOptions): BackfillReport {
     events = [];
     quarantine = [];
   };
-  const take = (payloads: BackfillPayload[]): void => {
-    for (const p of payloads) {
-      const result = normalize({ id: p.id, ts_ms: p.ts_ms, source: 'backfill', value: p.value }, ctx);
-      if (!result.ok) quarantine.push(quarantineRecord(p, result.reason));
-      else if (covered(result.record)) report.hook_covered++;
-      else events.push(result.record);
+  const workers = options.workers ?? (bytesTotal >= PARALLEL_MIN_BYTES ? defaultWorkerCount() : 0);
+  // This thread reads, converts and stores; the workers normalize and redact.
+  const pool = new WorkerPool<NormalizeJob, NormalizedBackfill>({
+    workerFile: workers > 0 ? (options.workerFile === undefined ? normalizeWorkerFile() : options.workerFile) : null,
+    workers,
+    help: true,
+    perWorker: 4,
+    runLocal: (job) => runNormalizeJob(job, ctx.projectOf) as NormalizedBackfill,
+    onResult: (normalized) => {
+      for (const record of normalized.events) {
+        if (covered(record)) report.hook_covered++;
+        else events.push(record);
+      }
+      for (const q of normalized.quarantine) quarantine.push(q);
       if (events.length + quarantine.length >= batchSize) flush();
+    },
+  });
+  const jobSize = pool.stats.workers > 0 ? Math.min(batchSize, WORKER_JOB_PAYLOADS) : batchSize;
+  let payloads: BackfillPayload[] = [];
+  const submit = (): void => {
+    if (payloads.length === 0) return;
+    pool.submit({ kind: 'backfill', payloads, maxFieldChars: ctx.maxFieldChars });
+    payloads = [];
+  };
+  const take = (converted: BackfillPayload[]): void => {
+    for (const p of converted) {
+      payloads.push(p);
+      if (payloads.length >= jobSize) submit();
     }
   };
 
-  for (const t of files) {
-    if (archiveDir !== undefined && archiveFile(t, archiveDir)) report.archived++;
-    const converter = createTranscriptConverter(sessionHintOf(t.file), { ...fileContext(t.file), agentTypes });
-    const bytesBefore = report.bytes;
-    forEachLine(
-      t.file,
-      maxLineBytes,
-      (text) => take(text === null ? converter.push(undefined) : converter.pushText(text)),
-      (n) => {
-        report.bytes += n;
-        options.onProgress?.(report.bytes, bytesTotal);
-      },
-    );
-    if (report.bytes === bytesBefore) options.onProgress?.(report.bytes, bytesTotal);
-    take(converter.finish());
-    const s = converter.stats();
-    report.files++;
-    report.lines += s.lines;
-    report.payloads += s.payloads;
-    report.malformed_lines += s.malformed;
-    report.skipped_lines += s.malformed + s.skipped;
+  try {
+    for (const t of files) {
+      if (archiveDir !== undefined && archiveFile(t, archiveDir)) report.archived++;
+      const converter = createTranscriptConverter(sessionHintOf(t.file), { ...fileContext(t.file), agentTypes });
+      const bytesBefore = report.bytes;
+      forEachLine(
+        t.file,
+        maxLineBytes,
+        (text) => take(text === null ? converter.push(undefined) : converter.pushText(text)),
+        (n) => {
+          report.bytes += n;
+          options.onProgress?.(report.bytes, bytesTotal);
+        },
+      );
+      if (report.bytes === bytesBefore) options.onProgress?.(report.bytes, bytesTotal);
+      take(converter.finish());
+      const s = converter.stats();
+      report.files++;
+      report.lines += s.lines;
+      report.payloads += s.payloads;
+      report.malformed_lines += s.malformed;
+      report.skipped_lines += s.malformed + s.skipped;
+    }
+    submit();
+    pool.finish();
+    flush();
+  } finally {
+    pool.close();
   }
-  flush();
   report.ms = performance.now() - started;
   return report;
 }
@@ -316,10 +350,4 @@ function hookCoverage(store: EventStore): (record: EventRecord) => boolean {
     if (w === null || record.ts_ms < w.min - HOOK_WINDOW_SLACK_MS || record.ts_ms > w.max + HOOK_WINDOW_SLACK_MS) return false;
     return record.tool_use_id === null || w.idless;
   };
-}
-
-function quarantineRecord(p: BackfillPayload, reason: string): QuarantineRecord {
-  const raw = JSON.stringify(p.value);
-  const event = typeof p.value.hook_event_name === 'string' ? p.value.hook_event_name : null;
-  return { id: p.id, ts_ms: p.ts_ms, event, reason, size: raw.length, raw: redactText(raw.slice(0, MAX_QUARANTINE_CHARS)) };
 }

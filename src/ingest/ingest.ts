@@ -3,15 +3,17 @@
 // transaction, idempotent by id, (4) only then delete the files. A kill -9 before (3) leaves the
 // files for the next run; a kill between (3) and (4) re-reads files whose ids are already stored,
 // which the store counts as duplicates and skips. Two ingesters at once are safe for the same reason.
+// Steps (1)-(2) run in normalize workers for a large spool (worker-pool.ts); (3)-(4) stay here.
 import fs from 'node:fs';
 import path from 'node:path';
-import { normalize } from '../core/normalize.js';
-import { redactDeep, redactText } from '../core/redact.js';
 import { parseSpoolName } from '../core/spool-name.js';
-import type { EventRecord, QuarantineRecord } from '../core/types.js';
+import type { QuarantineRecord } from '../core/types.js';
 import type { EventStore } from '../store/port.js';
 import type { DataPaths } from '../shell/paths.js';
+import { runNormalizeJob, transferOf, type NormalizeJob } from './jobs.js';
 import { gitRootResolver } from './project-root.js';
+import { bytesGone, quarantineRecord, readOrNull, readSpoolFiles, type PreparedBatch } from './spool-batch.js';
+import { defaultWorkerCount, normalizeWorkerFile, WorkerPool } from './worker-pool.js';
 
 export interface IngestOptions {
   paths: DataPaths;
@@ -24,6 +26,10 @@ export interface IngestOptions {
   maxQuarantineBytes?: number;
   now?: number;
   onBatch?: (done: number, total: number) => void;
+  /** normalize workers; default: none for a small spool, else one per spare core (at most 3) */
+  workers?: number;
+  /** the worker module; default the bundled dist/normalize-worker.js (tests use stand-ins) */
+  workerFile?: string | null;
 }
 
 export interface IngestReport {
@@ -33,57 +39,78 @@ export interface IngestReport {
   quarantined: number;
   partial_writes: number;
   ms: number;
+  /** normalize workers that started (0: all in this thread) */
+  workers: number;
 }
 
 export const DEFAULT_MAX_FIELD_CHARS = 4000;
 const DEFAULT_BATCH = 2000;
 const DEFAULT_STALE_TMP_MS = 10 * 60_000;
 const DEFAULT_MAX_QUARANTINE_BYTES = 1 << 20;
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+/** Below this many files, starting a worker costs more than it saves. */
+const PARALLEL_MIN_FILES = 2000;
+const WORKER_JOB_FILES = 500;
 
 export function ingestSpool(options: IngestOptions): IngestReport {
   const started = performance.now();
   const { paths, store } = options;
-  const batchSize = options.batchSize ?? DEFAULT_BATCH;
-  const ctx = { projectOf: gitRootResolver(), maxFieldChars: options.maxFieldChars ?? DEFAULT_MAX_FIELD_CHARS };
+  const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH);
+  const maxFieldChars = options.maxFieldChars ?? DEFAULT_MAX_FIELD_CHARS;
   const maxRaw = options.maxQuarantineBytes ?? DEFAULT_MAX_QUARANTINE_BYTES;
-  const report: IngestReport = { files: 0, inserted: 0, duplicates: 0, quarantined: 0, partial_writes: 0, ms: 0 };
+  const projectOf = gitRootResolver();
+  const report: IngestReport = { files: 0, inserted: 0, duplicates: 0, quarantined: 0, partial_writes: 0, ms: 0, workers: 0 };
 
   report.partial_writes = quarantineStaleTmp(options, maxRaw);
   const names = listSpool(paths.spool);
-  for (let i = 0; i < names.length; i += batchSize) {
-    const chunk = names.slice(i, i + batchSize);
-    const events: EventRecord[] = [];
-    const quarantine: QuarantineRecord[] = [];
-    const done: string[] = [];
-    for (const name of chunk) {
-      const meta = parseSpoolName(name);
-      const file = path.join(paths.spool, name);
-      const bytes = readOrNull(file);
-      if (bytes === null) continue; // another ingester took it
-      done.push(file);
-      if (!meta) {
-        quarantine.push(quarantineRecord(`unnamed-${name}`, Date.now(), null, 'unrecognised spool file name', bytes, maxRaw));
-        continue;
-      }
-      const parsed = parsePayload(bytes);
-      if (!parsed.ok) {
-        quarantine.push(quarantineRecord(meta.id, meta.ts_ms, meta.event, parsed.reason, bytes, maxRaw));
-        continue;
-      }
-      const result = normalize({ id: meta.id, ts_ms: meta.ts_ms, source: 'hook', value: parsed.value }, ctx);
-      if (result.ok) events.push(result.record);
-      else quarantine.push(quarantineRecord(meta.id, meta.ts_ms, meta.event, result.reason, bytes, maxRaw));
-    }
-    const stored = store.insert(events, quarantine);
+  const workers = options.workers ?? (names.length >= PARALLEL_MIN_FILES ? defaultWorkerCount() : 0);
+  let ready: PreparedBatch[] = [];
+  let readyFiles = 0;
+  let seen = 0;
+  const write = (): void => {
+    if (ready.length === 0) return;
+    const stored = store.insert(ready.flatMap((b) => b.events), ready.flatMap((b) => b.quarantine));
     report.inserted += stored.inserted;
     report.duplicates += stored.duplicates;
     report.quarantined += stored.quarantined;
     // Only now, with the batch committed (and redacted), may the raw copies go.
-    for (const file of done) removeQuietly(file);
-    report.files += done.length;
-    options.onBatch?.(Math.min(i + batchSize, names.length), names.length);
+    for (const b of ready) for (const file of b.files) removeQuietly(file);
+    report.files += readyFiles;
+    seen += ready.reduce((n, b) => n + b.names, 0);
+    ready = [];
+    readyFiles = 0;
+    options.onBatch?.(seen, names.length);
+  };
+  // Every file-system call stays in this thread: reads and deletes in one spool folder do not run
+  // in parallel anyway (the kernel serialises them on the folder), and this thread has them to do
+  // while the workers parse and normalize.
+  const pool = new WorkerPool<NormalizeJob, PreparedBatch>({
+    workerFile: workers > 0 ? (options.workerFile === undefined ? normalizeWorkerFile() : options.workerFile) : null,
+    workers,
+    help: false,
+    perWorker: 4,
+    transfer: transferOf,
+    runLocal: (job) => {
+      // A job given back by a failed worker lost its bytes to the transfer: read the files again.
+      if (job.kind === 'spool' && bytesGone(job.read)) job = { ...job, read: { ...readSpoolFiles(job.read.dir, job.read.names), asked: job.read.asked } };
+      return runNormalizeJob(job, projectOf) as PreparedBatch;
+    },
+    onResult: (batch) => {
+      ready.push(batch);
+      readyFiles += batch.files.length;
+      if (readyFiles >= batchSize) write();
+    },
+  });
+  report.workers = pool.stats.workers;
+  try {
+    // Smaller jobs when workers share the work, so no thread waits long for the last one.
+    const jobSize = pool.stats.workers > 0 ? Math.min(batchSize, WORKER_JOB_FILES) : batchSize;
+    for (let i = 0; i < names.length; i += jobSize) {
+      pool.submit({ kind: 'spool', read: readSpoolFiles(paths.spool, names.slice(i, i + jobSize)), maxFieldChars, maxRaw });
+    }
+    pool.finish();
+    write();
+  } finally {
+    pool.close();
   }
   report.ms = performance.now() - started;
   if (report.files > 0 || report.partial_writes > 0) store.setMeta('last_ingest', new Date(options.now ?? Date.now()).toISOString());
@@ -99,52 +126,6 @@ function listSpool(dir: string): string[] {
   } catch {
     return [];
   }
-}
-
-function parsePayload(bytes: Buffer): { ok: true; value: unknown } | { ok: false; reason: string } {
-  if (bytes.length === 0) return { ok: false, reason: 'empty payload' };
-  let text: string;
-  try {
-    text = utf8.decode(bytes);
-  } catch {
-    return { ok: false, reason: 'invalid UTF-8' };
-  }
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch (e) {
-    return { ok: false, reason: `invalid JSON: ${(e as Error).message.slice(0, 120)}` };
-  }
-}
-
-/**
- * Raw text is redacted too: a payload we cannot use may still hold a secret. A payload that is JSON
- * but failed validation is redacted as JSON (field by field); other text has its JSON escapes
- * decoded first, so "\\nTOKEN=..." cannot hide a name from the patterns behind a letter "n".
- */
-function quarantineRecord(id: string, ts_ms: number, event: string | null, reason: string, bytes: Buffer, maxRaw: number): QuarantineRecord {
-  // Redact a little past the cut before cutting, so a secret straddling it is still recognised whole.
-  const scanned = bytes.length > maxRaw + RAW_LOOKAHEAD ? bytes.subarray(0, maxRaw + RAW_LOOKAHEAD) : bytes;
-  // NULs (UTF-16 text read as UTF-8, binary) would hide secrets from every pattern.
-  const text = scanned.toString('utf8').replace(/\u0000/g, '');
-  let raw: string;
-  try {
-    raw = JSON.stringify(redactDeep(JSON.parse(text)));
-  } catch {
-    raw = redactText(decodeJsonEscapes(text));
-  }
-  if (raw.length > maxRaw) raw = raw.slice(0, maxRaw);
-  // JSON.parse's message quotes the payload: the reason is redacted like the payload.
-  return { id, ts_ms, event, reason: redactText(reason), size: bytes.length, raw };
-}
-
-/** How far past the kept part the raw text is scanned for secrets. */
-const RAW_LOOKAHEAD = 8192;
-
-const JSON_ESCAPE = /\\(["\\/bfnrt])/g;
-const ESCAPED: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: ' ', f: ' ', n: '\n', r: '\r', t: '\t' };
-
-function decodeJsonEscapes(text: string): string {
-  return text.includes('\\') ? text.replace(JSON_ESCAPE, (_m, c: string) => ESCAPED[c] ?? c) : text;
 }
 
 function quarantineStaleTmp(options: IngestOptions, maxRaw: number): number {
@@ -177,36 +158,6 @@ function quarantineStaleTmp(options: IngestOptions, maxRaw: number): number {
   const stored = options.store.insert([], records);
   for (const file of files) removeQuietly(file);
   return stored.quarantined;
-}
-
-/** One buffer reused for every read: a spool file is read with open, read(s), close — no stat. */
-let readBuffer = Buffer.allocUnsafe(1 << 20);
-
-function readOrNull(file: string): Buffer | null {
-  let fd: number;
-  try {
-    fd = fs.openSync(file, 'r');
-  } catch {
-    return null;
-  }
-  try {
-    let size = 0;
-    for (;;) {
-      if (size === readBuffer.length) {
-        const bigger = Buffer.allocUnsafe(readBuffer.length * 2);
-        readBuffer.copy(bigger, 0, 0, size);
-        readBuffer = bigger;
-      }
-      const n = fs.readSync(fd, readBuffer, size, readBuffer.length - size, null);
-      if (n === 0) break;
-      size += n;
-    }
-    return Buffer.from(readBuffer.subarray(0, size));
-  } catch {
-    return null;
-  } finally {
-    fs.closeSync(fd);
-  }
 }
 
 function removeQuietly(file: string): void {

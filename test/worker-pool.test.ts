@@ -1,0 +1,148 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { backfill } from '../src/backfill/backfill.js';
+import { ingestSpool } from '../src/ingest/ingest.js';
+import { normalizeWorkerFile, WorkerPool } from '../src/ingest/worker-pool.js';
+import { simulate } from '../src/sim/simulate.js';
+import { dataPaths } from '../src/shell/paths.js';
+import { openMemoryStore } from '../src/store/memory.js';
+import { REPO_ROOT, SHARED_FIXTURES } from './helpers/paths.js';
+
+const WORKERS = path.join(REPO_ROOT, 'test', 'fixtures', 'workers');
+const tmpDirs: string[] = [];
+afterEach(() => {
+  for (const d of tmpDirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+interface Doubled {
+  value: number;
+  by: 'worker' | 'here';
+}
+
+function doublingPool(workerFile: string | null, options: { workers?: number; perWorker?: number; help?: boolean; stallMs?: number } = {}) {
+  const results: Doubled[] = [];
+  const pool = new WorkerPool<number, Doubled>({
+    workerFile,
+    workers: options.workers ?? 1,
+    perWorker: options.perWorker,
+    help: options.help,
+    stallMs: options.stallMs,
+    runLocal: (n) => ({ value: n * 2, by: 'here' }),
+    onResult: (r) => results.push(r),
+  });
+  return { pool, results };
+}
+
+const values = (rs: Doubled[]) => rs.map((r) => r.value).sort((a, b) => a - b);
+const expected = (n: number) => Array.from({ length: n }, (_, i) => i * 2);
+
+describe('worker pool', () => {
+  it('runs jobs in a worker and hands every result back in this thread', () => {
+    const { pool, results } = doublingPool(path.join(WORKERS, 'double.mjs'), { help: false });
+    for (let i = 0; i < 50; i++) pool.submit(i);
+    pool.finish();
+    expect(values(results)).toEqual(expected(50));
+    expect(results.every((r) => r.by === 'worker')).toBe(true);
+    expect(pool.stats).toMatchObject({ workers: 1, remote: 50, local: 0, failed_workers: 0 });
+  });
+
+  it('lets this thread help when every worker has enough to do', () => {
+    const { pool, results } = doublingPool(path.join(WORKERS, 'double.mjs'), { perWorker: 1, help: true });
+    for (let i = 0; i < 200; i++) pool.submit(i);
+    pool.finish();
+    expect(values(results)).toEqual(expected(200));
+    expect(pool.stats.local).toBeGreaterThan(0);
+    expect(pool.stats.local + pool.stats.remote).toBe(200);
+  });
+
+  it('runs everything here without a worker module', () => {
+    const { pool, results } = doublingPool(path.join(WORKERS, 'no-such-worker.mjs'));
+    for (let i = 0; i < 5; i++) pool.submit(i);
+    pool.finish();
+    expect(values(results)).toEqual(expected(5));
+    expect(pool.stats).toMatchObject({ workers: 0, local: 5 });
+  });
+
+  it('gives up on a worker that falls silent and runs its jobs here', () => {
+    const { pool, results } = doublingPool(path.join(WORKERS, 'silent.mjs'), { help: false, stallMs: 300 });
+    for (let i = 0; i < 6; i++) pool.submit(i);
+    pool.finish();
+    expect(values(results)).toEqual(expected(6));
+    expect(results.every((r) => r.by === 'here')).toBe(true);
+    expect(pool.stats.failed_workers).toBe(1);
+  });
+
+  it('runs a job here when the worker reports an error', () => {
+    const { pool, results } = doublingPool(path.join(WORKERS, 'failing.mjs'), { help: false });
+    for (let i = 0; i < 6; i++) pool.submit(i);
+    pool.finish();
+    expect(values(results)).toEqual(expected(6));
+    expect(pool.stats.remote).toBe(6);
+    expect(pool.stats.local).toBe(6);
+  });
+});
+
+/** Spool files named as the hook names them: simulated sessions plus payloads that must be quarantined. */
+function writeSpool(home: string, n: number): void {
+  const spool = path.join(home, 'spool');
+  fs.mkdirSync(spool, { recursive: true });
+  const { payloads } = simulate({ seed: 7, sessions: Math.ceil(n / 40), start_ms: Date.UTC(2026, 0, 1), days: 10 });
+  for (let i = 0; i < n; i++) {
+    const p = payloads[i % payloads.length]!;
+    const ns = BigInt(p.ts_ms) * 1_000_000n + BigInt(i);
+    const body = i % 97 === 5 ? '{"session_id": "half' : i % 101 === 7 ? JSON.stringify({ ...p.payload, hook_event_name: 42 }) : JSON.stringify(p.payload);
+    fs.writeFileSync(path.join(spool, `${ns}-${1000 + (i % 13)}-${p.event}.json`), body);
+  }
+}
+
+function tempHome(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'am-pool-'));
+  tmpDirs.push(dir);
+  return dir;
+}
+
+function ingestWith(n: number, options: { workers: number; workerFile?: string | null }) {
+  const home = tempHome();
+  writeSpool(home, n);
+  const paths = dataPaths({ AGENTOPS_META_HOME: home });
+  const store = openMemoryStore();
+  const report = ingestSpool({ paths, store, ...options });
+  return { report, store, left: fs.readdirSync(paths.spool).filter((f) => f.endsWith('.json')) };
+}
+
+describe('ingest with normalize workers', () => {
+  it('stores exactly what ingest in one thread stores, and empties the spool', () => {
+    expect(normalizeWorkerFile(), 'npm run build makes dist/normalize-worker.js').not.toBeNull();
+    const alone = ingestWith(1500, { workers: 0 });
+    const shared = ingestWith(1500, { workers: 1 });
+    expect(shared.report.workers).toBe(1);
+    expect(alone.report.quarantined).toBeGreaterThan(20);
+    expect(shared.report).toMatchObject({ files: 1500, inserted: alone.report.inserted, quarantined: alone.report.quarantined, duplicates: 0 });
+    expect(shared.store.events()).toEqual(alone.store.events());
+    expect(shared.store.quarantine().map((q) => q.id)).toEqual(alone.store.quarantine().map((q) => q.id));
+    expect(shared.left).toEqual([]);
+  });
+
+  it('reads the files again for a job whose bytes went to a worker that failed', () => {
+    const alone = ingestWith(600, { workers: 0 });
+    const failed = ingestWith(600, { workers: 1, workerFile: path.join(WORKERS, 'failing.mjs') });
+    expect(failed.report).toMatchObject({ files: 600, inserted: alone.report.inserted, quarantined: alone.report.quarantined });
+    expect(failed.store.events()).toEqual(alone.store.events());
+    expect(failed.left).toEqual([]);
+  });
+});
+
+describe('backfill with normalize workers', () => {
+  it('stores exactly what backfill in one thread stores', () => {
+    const transcripts = path.join(SHARED_FIXTURES, 'transcripts');
+    const alone = openMemoryStore();
+    const shared = openMemoryStore();
+    const a = backfill({ paths: [transcripts], store: alone, workers: 0, batchSize: 100 });
+    const b = backfill({ paths: [transcripts], store: shared, workers: 1, batchSize: 100 });
+    expect(a.inserted).toBeGreaterThan(300);
+    expect({ ...b, ms: 0 }).toEqual({ ...a, ms: 0 });
+    expect(shared.events()).toEqual(alone.events());
+  });
+});
