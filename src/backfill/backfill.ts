@@ -109,7 +109,8 @@ export function backfill(options: BackfillOptions): BackfillReport {
     workerFile: workers > 0 ? (options.workerFile === undefined ? normalizeWorkerFile() : options.workerFile) : null,
     workers,
     help: true,
-    perWorker: 4,
+    // Deep enough that the worker still has work while this thread stores a batch.
+    perWorker: 8,
     runLocal: (job) => runNormalizeJob(job, ctx.projectOf) as NormalizedBackfill,
     onResult: (normalized) => {
       for (const record of normalized.events) {

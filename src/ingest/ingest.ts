@@ -87,7 +87,8 @@ export function ingestSpool(options: IngestOptions): IngestReport {
     workerFile: workers > 0 ? (options.workerFile === undefined ? normalizeWorkerFile() : options.workerFile) : null,
     workers,
     help: false,
-    perWorker: 4,
+    // Deep enough that a worker still has work while this thread commits and deletes a batch.
+    perWorker: 8,
     transfer: transferOf,
     runLocal: (job) => {
       // A job given back by a failed worker lost its bytes to the transfer: read the files again.
