@@ -26,7 +26,7 @@ export interface BackfillOptions {
   batchSize?: number;
   /** a longer line (a pasted image, say) is skipped and counted as malformed */
   maxLineBytes?: number;
-  /** normalize workers; default: none for a little transcript, else one per spare core (at most 3) */
+  /** normalize workers; default: none for a little transcript, else one (when there is a spare core) */
   workers?: number;
   /** the worker module; default the bundled dist/normalize-worker.js (tests use stand-ins) */
   workerFile?: string | null;
@@ -103,7 +103,8 @@ export function backfill(options: BackfillOptions): BackfillReport {
     events = [];
     quarantine = [];
   };
-  const workers = options.workers ?? (bytesTotal >= PARALLEL_MIN_BYTES ? defaultWorkerCount() : 0);
+  // One worker at most: each costs 40-60 MB, and backfill stays under 300 MB whatever the input.
+  const workers = options.workers ?? (bytesTotal >= PARALLEL_MIN_BYTES ? Math.min(1, defaultWorkerCount()) : 0);
   // This thread reads, converts and stores; the workers normalize and redact.
   const pool = new WorkerPool<NormalizeJob, NormalizedBackfill>({
     workerFile: workers > 0 ? (options.workerFile === undefined ? normalizeWorkerFile() : options.workerFile) : null,
