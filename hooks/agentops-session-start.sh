@@ -37,7 +37,9 @@ case "$ts" in *[!0-9]* | '') ts=$(perl -MTime::HiRes=time -e 'printf "%.0f", tim
 
 # Advice for this project when the learner had enough of its sessions, else the global advice.
 # The file name is the project folder with every byte but ASCII letters and digits made "-"
-# (byte-wise, so it matches projectSlug() in src/plan/context.ts whatever the locale).
+# (byte-wise, so it matches projectSlug() in src/plan/context.ts whatever the locale). Projects are
+# learned by git root, and Claude Code may start in a folder below it: the deepest folder on the
+# way down that has advice wins (one test per path component, no fork).
 key=global
 dir="${CLAUDE_PROJECT_DIR:-}"
 if [ -n "$dir" ]; then
@@ -45,7 +47,11 @@ if [ -n "$dir" ]; then
   while [ -n "$rest" ]; do
     c=${rest%"${rest#?}"}
     rest=${rest#?}
-    case "$c" in [A-Za-z0-9]) slug="$slug$c" ;; *) slug="$slug-" ;; esac
+    case "$c" in
+      [A-Za-z0-9]) slug="$slug$c" ;;
+      /) [ -n "$slug" ] && [ -f "$ctx/session-start/$slug.ctx" ] && key=$slug; slug="$slug-" ;;
+      *) slug="$slug-" ;;
+    esac
   done
   [ -f "$ctx/session-start/$slug.ctx" ] && key=$slug
 fi

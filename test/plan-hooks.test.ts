@@ -1,6 +1,6 @@
 // The planner hooks end to end, run as Claude Code runs them: the installed command string through
 // `bash -c`, the payload on stdin, CLAUDE_PROJECT_DIR set, the context written by writeContext().
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -192,6 +192,25 @@ describe('SessionStart planner (agentops-session-start.sh)', () => {
     expect(oneObject(run)).toEqual({ hookSpecificOutput: { hookEventName: 'SessionStart', additionalContext: PROJECT.text } });
     expect(records(home)[0]?.body).toMatchObject({ ids: PROJECT.ids, context_key: projectSlug(project) });
     expect(state(home, 's2')).toEqual({ holdout: false, ids: PROJECT.ids });
+  });
+
+  it("gives a session started in a folder below the project (the git root) the project's advice, and a sibling folder none of it", async () => {
+    const home = dataHome();
+    const below = path.join(project, 'packages', 'web');
+    const sibling = `${project}-other`; // its slug starts with the project's, but it is another folder
+    fs.mkdirSync(below, { recursive: true });
+    fs.mkdirSync(sibling, { recursive: true });
+    expect(oneObject(await sessionStart(home, startPayload('sub1'), CLOCK, below))).toEqual({ hookSpecificOutput: { hookEventName: 'SessionStart', additionalContext: PROJECT.text } });
+    expect(records(home)[0]?.body).toMatchObject({ context_key: projectSlug(project) });
+    expect(oneObject(await sessionStart(home, startPayload('sub2'), CLOCK, sibling))).toEqual({ hookSpecificOutput: { hookEventName: 'SessionStart', additionalContext: GLOBAL.text } });
+    // `plan` explains the same choice.
+    const planFor = (cwd: string) => {
+      const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin', 'agentops-meta.js'), 'plan', '--event', 'SessionStart', '--cwd', cwd, '--json'], { env: { ...process.env, AGENTOPS_META_HOME: home }, encoding: 'utf8' });
+      return JSON.parse(r.stdout) as { source: string; text: string };
+    };
+    expect(planFor(below)).toMatchObject({ source: projectSlug(project), text: PROJECT.text });
+    expect(planFor(sibling)).toMatchObject({ source: 'global', text: GLOBAL.text });
+    fs.rmSync(sibling, { recursive: true, force: true });
   });
 
   it('prints and records nothing when there is no context, or only other projects\' context', async () => {

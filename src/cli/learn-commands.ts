@@ -141,8 +141,7 @@ export function registerLearnCommands(program: Command, ctx: CliContext): void {
       const read = <T>(name: string): T | null => (fs.existsSync(path.join(dir, name)) ? (JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8')) as T) : null);
       let plan: { event: string; source: string; text: string; ids: string[]; why: string[] };
       if (opts.event === 'SessionStart') {
-        const slug = projectSlug(path.resolve(opts.cwd ?? process.cwd()));
-        const key = fs.existsSync(path.join(dir, 'session-start', `${slug}.ctx`)) ? slug : 'global';
+        const key = sessionStartKey(dir, path.resolve(opts.cwd ?? process.cwd()));
         const text = read<string>(`session-start/${key}.ctx`) ?? '';
         const ids = read<string[]>(`session-start/${key}.ids`) ?? [];
         const why = [key === 'global' ? 'no project-specific advice for this folder: global advice' : `advice learned from this project's own sessions (${key})`, 'ranked by the lower confidence bound of the uplift in test pass rate; cut to the character budget'];
@@ -165,4 +164,16 @@ export function registerLearnCommands(program: Command, ctx: CliContext): void {
       if (!plan.text) return ctx.out(`nothing would be injected at ${plan.event}: no pattern meets the evidence bar yet (run \`agentops-meta learn\` after more sessions)`);
       ctx.out(`At ${plan.event} (${plan.text.length} characters):\n\n${plan.text}\n\nWhy:\n${plan.why.map((w) => `- ${w}`).join('\n')}`);
     });
+}
+
+/**
+ * The advice file the SessionStart hook would read for a folder: the folder's own, else that of the
+ * nearest folder above it that has one (projects are learned by git root), else the global one.
+ */
+function sessionStartKey(contextDir: string, folder: string): string {
+  for (let d = folder; ; d = path.dirname(d)) {
+    const slug = projectSlug(d);
+    if (fs.existsSync(path.join(contextDir, 'session-start', `${slug}.ctx`))) return slug;
+    if (path.dirname(d) === d) return 'global';
+  }
 }
