@@ -48,6 +48,8 @@ interface Slot<J> {
   pending: Map<number, J>;
   lastHeard: number;
   dead: boolean;
+  /** it has started: until then its queue is no reason for this thread to wait */
+  ready: boolean;
 }
 
 const DEFAULT_PER_WORKER = 2;
@@ -96,7 +98,8 @@ export class WorkerPool<J, R> {
   submit(job: J): void {
     this.collect();
     let best = this.leastBusy();
-    if (best === null && !this.helps) best = this.waitForRoom();
+    // While the workers start (100-250 ms), this thread works instead of waiting for them.
+    if (best === null && !this.helps && this.slots.some((s) => !s.dead && s.ready)) best = this.waitForRoom();
     if (best === null) return this.runHere(job);
     const id = this.nextId++;
     if (best.pending.size === 0) best.lastHeard = performance.now(); // silence is measured from when it owes something
@@ -138,7 +141,7 @@ export class WorkerPool<J, R> {
     try {
       const { port1, port2 } = new MessageChannel();
       const worker = new Worker(file, { workerData: { port: port2, signal: this.signal }, transferList: [port2] });
-      const slot: Slot<J> = { worker, port: port1, pending: new Map(), lastHeard: performance.now(), dead: false };
+      const slot: Slot<J> = { worker, port: port1, pending: new Map(), lastHeard: performance.now(), dead: false, ready: false };
       // Errors arrive on the event loop, after this synchronous run; silence handles them here.
       worker.on('error', () => (slot.dead = true));
       worker.unref();
@@ -163,7 +166,10 @@ export class WorkerPool<J, R> {
 
   private handle(s: Slot<J>, reply: WorkerReply): void {
     s.lastHeard = performance.now();
-    if (reply.type === 'ready') return;
+    if (reply.type === 'ready') {
+      s.ready = true;
+      return;
+    }
     const job = s.pending.get(reply.id);
     if (job === undefined) return;
     s.pending.delete(reply.id);
