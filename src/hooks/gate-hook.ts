@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { dataPaths } from '../shell/paths.js';
+import { writeFileWhole } from '../shell/write-whole.js';
 import { createTranscriptConverter, type BackfillPayload } from '../backfill/transcript.js';
 import { gateDecision, type GateCall } from '../plan/gate.js';
 
@@ -86,8 +87,7 @@ export function runGateHook(stdin: string): string {
     blockedForEdit,
   });
   if (!decision.block) return '';
-  fs.mkdirSync(path.dirname(stateFile), { recursive: true, mode: 0o700 });
-  fs.writeFileSync(stateFile, `${decision.edit ?? ''}\n`, { mode: 0o600 });
+  writeFileWhole(stateFile, `${decision.edit ?? ''}\n`, { mkdir: true });
   return JSON.stringify({ decision: 'block', reason: decision.reason });
 }
 

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { dataPaths } from '../shell/paths.js';
+import { writeFileWhole } from '../shell/write-whole.js';
 import type { ContextBundle } from '../plan/context.js';
 import type { Rendered } from '../plan/render.js';
 import { selectForPrompt } from '../plan/select.js';
@@ -20,13 +21,6 @@ function readJson<T>(file: string): T | null {
   } catch {
     return null;
   }
-}
-
-function writeAtomically(file: string, text: string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, text, { mode: 0o600 });
-  fs.renameSync(tmp, file);
 }
 
 function record(home: string, sessionId: string, hook: string, ids: string[], holdout: boolean): void {
@@ -72,7 +66,7 @@ export function runPlanHook(event: string, stdin: string): string {
     rendered = subagents?.[payload.agent_type] ?? null;
   }
   if (!rendered || rendered.ids.length === 0) return '';
-  if (event === 'UserPromptSubmit') writeAtomically(stateFile, JSON.stringify({ holdout: false, ids: [...state.ids, ...rendered.ids] }));
+  if (event === 'UserPromptSubmit') writeFileWhole(stateFile, JSON.stringify({ holdout: false, ids: [...state.ids, ...rendered.ids] }), { mkdir: true });
   record(home, sessionId, event, rendered.ids, false);
   return JSON.stringify({ hookSpecificOutput: { hookEventName: event, additionalContext: rendered.text } });
 }

@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ContextBundle } from '../plan/context.js';
+import { writeFileWhole } from './write-whole.js';
 
 export interface ContextWriteOptions {
   dir: string;
@@ -11,26 +12,20 @@ export interface ContextWriteOptions {
   autostart: { node: string; cli: string } | null;
 }
 
-function writeWhole(file: string, text: string): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, text, { mode: 0o600 });
-  fs.renameSync(tmp, file);
-}
-
 export function writeContext({ dir, bundle, autostart }: ContextWriteOptions): void {
   const sessionStart = path.join(dir, 'session-start');
   fs.mkdirSync(sessionStart, { recursive: true, mode: 0o700 });
   const keep = new Set<string>();
   for (const [key, rendered] of Object.entries(bundle.session_start)) {
     // One line each: the hook reads them with the shell's `read`, no fork. JSON.stringify escapes newlines.
-    writeWhole(path.join(sessionStart, `${key}.ctx`), `${JSON.stringify(rendered.text)}\n`);
-    writeWhole(path.join(sessionStart, `${key}.ids`), `${JSON.stringify(rendered.ids)}\n`);
+    writeFileWhole(path.join(sessionStart, `${key}.ctx`), `${JSON.stringify(rendered.text)}\n`);
+    writeFileWhole(path.join(sessionStart, `${key}.ids`), `${JSON.stringify(rendered.ids)}\n`);
     keep.add(`${key}.ctx`).add(`${key}.ids`);
   }
   for (const name of fs.readdirSync(sessionStart)) if (!keep.has(name)) fs.rmSync(path.join(sessionStart, name), { force: true });
-  writeWhole(path.join(dir, 'prompt.json'), JSON.stringify(bundle.prompt));
-  writeWhole(path.join(dir, 'subagents.json'), JSON.stringify(bundle.subagents));
-  writeWhole(path.join(dir, 'holdout-percent'), `${bundle.holdout_percent}\n`);
+  writeFileWhole(path.join(dir, 'prompt.json'), JSON.stringify(bundle.prompt));
+  writeFileWhole(path.join(dir, 'subagents.json'), JSON.stringify(bundle.subagents));
+  writeFileWhole(path.join(dir, 'holdout-percent'), `${bundle.holdout_percent}\n`);
   writeAutostart(dir, autostart);
 }
 
@@ -41,7 +36,7 @@ export function writeContext({ dir, bundle, autostart }: ContextWriteOptions): v
 export function writeAutostart(dir: string, autostart: { node: string; cli: string } | null): void {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const file = path.join(dir, 'autostart');
-  if (autostart) writeWhole(file, `${autostart.node}\n${autostart.cli}\n`);
+  if (autostart) writeFileWhole(file, `${autostart.node}\n${autostart.cli}\n`);
   else fs.rmSync(file, { force: true });
 }
 
@@ -54,7 +49,7 @@ export function writeCaptureRules(dir: string, excludeEntrypoints: readonly stri
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const file = path.join(dir, 'exclude-entrypoints');
   const list = excludeEntrypoints.filter((e) => /^[A-Za-z0-9_.-]+$/.test(e));
-  if (list.length) writeWhole(file, `${list.join(',')}\n`);
+  if (list.length) writeFileWhole(file, `${list.join(',')}\n`);
   else fs.rmSync(file, { force: true });
 }
 

@@ -4,6 +4,7 @@
 // notices a spool nobody drains (a file older than a day) and starts a daemon that is down.
 import fs from 'node:fs';
 import path from 'node:path';
+import { writeFileWhole } from './write-whole.js';
 
 export const HEALTH_FILE = 'health.msg';
 
@@ -37,10 +38,8 @@ export function recordHealth(contextDir: string, problem: HealthProblem | null):
       fs.rmSync(file, { force: true });
       return;
     }
-    fs.mkdirSync(contextDir, { recursive: true, mode: 0o700 });
     // One line of JSON string: the hook splices it into its output as the systemMessage value.
-    fs.writeFileSync(`${file}.tmp`, `${JSON.stringify(healthMessage(problem))}\n`, { mode: 0o600 });
-    fs.renameSync(`${file}.tmp`, file);
+    writeFileWhole(file, `${JSON.stringify(healthMessage(problem))}\n`, { mkdir: true });
   } catch {
     // the data folder itself is unwritable: the hook's own checks are all that is left
   }
