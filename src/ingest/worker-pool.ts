@@ -25,7 +25,8 @@ export interface WorkerPoolOptions<J, R> {
   stallMs?: number;
   /**
    * When every worker has enough: true runs the job in this thread (it has nothing better to do),
-   * false waits for room (this thread has its own work, such as all the file-system calls).
+   * false waits for room once a worker has started (this thread has its own work, such as all the
+   * file-system calls; before that it runs the job here rather than idle).
    */
   help?: boolean;
   /** buffers to move to the worker instead of copying; a job run here after that must not need them */
