@@ -22,6 +22,7 @@
 // - Tool errors, interrupts and StopFailure are SECONDARY signals: reported next to the pass rate
 //   (error_rate, interrupted_sessions, stop_failure_sessions), never mixed into it.
 import type { SessionTrace, Step } from '../core/types.js';
+import type { Support } from './types.js';
 import type { EncodedLog } from './intern.js';
 import type { Projection } from './prefixspan.js';
 
@@ -84,15 +85,7 @@ export function sessionSignals(trace: SessionTrace): SessionSignals {
  * an occurrence before their outcome (see the header); `passed_final` equals `passed` (kept because
  * Support has both: the baseline subtracts it from the totals).
  */
-export interface Tally {
-  sessions: number;
-  known: number;
-  passed: number;
-  passed_final: number;
-  w_sessions: number;
-  w_known: number;
-  w_passed: number;
-  w_passed_final: number;
+export interface Tally extends Support {
   /** Σw² over the known sessions: their Kish effective size is w_known² / w2_known (rank.ts) */
   w2_known: number;
   /** two order-independent hashes of the session set: equal sets ⇒ equal hashes (redundancy check) */

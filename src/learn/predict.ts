@@ -14,6 +14,7 @@
 // Sequences are padded with a begin-of-session symbol, so the first activity of a session is
 // predicted from "session start" (order >= 1) rather than from nothing.
 // Ties are broken by activity name, so predictions do not depend on input order. Pure.
+import { Interner } from './intern.js';
 
 export interface PredictorOptions {
   /** longest context used, in previous activities (0 = unconditional frequency), at most 3 */
@@ -40,8 +41,7 @@ const PAD = -1;
 const UNKNOWN = -2;
 
 export class NgramPredictor {
-  private readonly ids = new Map<string, number>();
-  private readonly names: string[] = [];
+  private readonly vocab = new Interner();
   /** per order: context key -> successor row */
   private readonly tables: Map<number, Row>[] = [];
   private readonly maxOrder: number;
@@ -65,20 +65,12 @@ export class NgramPredictor {
 
   /** Vocabulary size seen in training. */
   get activities(): number {
-    return this.names.length;
+    return this.vocab.names.length;
   }
 
   private fit(sequences: readonly (readonly string[])[]): void {
-    const seqs = sequences.map((s) => s.map((name) => {
-      let id = this.ids.get(name);
-      if (id === undefined) {
-        id = this.names.length;
-        this.ids.set(name, id);
-        this.names.push(name);
-      }
-      return id;
-    }));
-    if (this.names.length >= BASE - 2) throw new Error('too many distinct activities for the context keys');
+    const seqs = sequences.map((s) => s.map((name) => this.vocab.intern(name)));
+    if (this.vocab.names.length >= BASE - 2) throw new Error('too many distinct activities for the context keys');
     for (let order = 0; order <= this.maxOrder; order++) this.tables.push(new Map());
     for (const seq of seqs) {
       for (let i = 0; i < seq.length; i++) {
@@ -103,8 +95,8 @@ export class NgramPredictor {
   }
 
   private compareNames(a: number, b: number): number {
-    const x = this.names[a] as string;
-    const y = this.names[b] as string;
+    const x = this.vocab.names[a] as string;
+    const y = this.vocab.names[b] as string;
     return x < y ? -1 : x > y ? 1 : 0;
   }
 
@@ -125,7 +117,7 @@ export class NgramPredictor {
   /** Rows usable for this prefix, index = order (null where the context is unseen or too rare). */
   private rows(prefix: readonly string[]): (Row | null)[] {
     const tail = this.maxOrder === 0 ? [] : prefix.slice(-this.maxOrder);
-    const seq = tail.map((name) => this.ids.get(name) ?? UNKNOWN);
+    const seq = tail.map((name) => this.vocab.id(name) ?? UNKNOWN);
     const out: (Row | null)[] = [];
     for (let order = 0; order <= this.maxOrder; order++) {
       const key = this.contextKey(seq, seq.length, order);
@@ -137,10 +129,10 @@ export class NgramPredictor {
 
   /** The k most likely next activities after `prefix`, best first. */
   predict(prefix: readonly string[], k = 3): string[] {
-    if (this.names.length === 0 || k <= 0) return [];
+    if (this.vocab.names.length === 0 || k <= 0) return [];
     const rows = this.rows(prefix);
     const ids = this.method === 'interpolated' ? this.interpolated(rows, k) : this.backoff(rows, k);
-    return ids.map((id) => this.names[id] as string);
+    return ids.map((id) => this.vocab.names[id] as string);
   }
 
   private backoff(rows: (Row | null)[], k: number): number[] {
