@@ -10,7 +10,7 @@ import type { EventRecord, QuarantineRecord } from '../core/types.js';
 import { gitRootResolver } from '../ingest/project-root.js';
 import { DEFAULT_MAX_FIELD_CHARS } from '../ingest/ingest.js';
 import { runNormalizeJob, type NormalizeJob } from '../ingest/jobs.js';
-import { defaultWorkerCount, normalizeWorkerFile, WorkerPool } from '../ingest/worker-pool.js';
+import { defaultWorkerCount, WorkerPool, workerFileFor } from '../ingest/worker-pool.js';
 import type { NormalizedBackfill } from './batch.js';
 import type { EventStore } from '../store/port.js';
 import { createTranscriptConverter, type BackfillPayload } from './transcript.js';
@@ -107,7 +107,7 @@ export function backfill(options: BackfillOptions): BackfillReport {
   const workers = options.workers ?? (bytesTotal >= PARALLEL_MIN_BYTES ? Math.min(1, defaultWorkerCount()) : 0);
   // This thread reads, converts and stores; the workers normalize and redact.
   const pool = new WorkerPool<NormalizeJob, NormalizedBackfill>({
-    workerFile: workers > 0 ? (options.workerFile === undefined ? normalizeWorkerFile() : options.workerFile) : null,
+    workerFile: workerFileFor(workers, options.workerFile),
     workers,
     help: true,
     // Deep enough that the worker still has work while this thread stores a batch.

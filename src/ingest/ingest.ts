@@ -13,7 +13,7 @@ import type { DataPaths } from '../shell/paths.js';
 import { runNormalizeJob, transferOf, type NormalizeJob } from './jobs.js';
 import { gitRootResolver } from './project-root.js';
 import { bytesGone, quarantineRecord, readOrNull, readSpoolFiles, type PreparedBatch } from './spool-batch.js';
-import { defaultWorkerCount, normalizeWorkerFile, WorkerPool } from './worker-pool.js';
+import { defaultWorkerCount, WorkerPool, workerFileFor } from './worker-pool.js';
 
 export interface IngestOptions {
   paths: DataPaths;
@@ -84,7 +84,7 @@ export function ingestSpool(options: IngestOptions): IngestReport {
   // in parallel anyway (the kernel serialises them on the folder), and this thread has them to do
   // while the workers parse and normalize.
   const pool = new WorkerPool<NormalizeJob, PreparedBatch>({
-    workerFile: workers > 0 ? (options.workerFile === undefined ? normalizeWorkerFile() : options.workerFile) : null,
+    workerFile: workerFileFor(workers, options.workerFile),
     workers,
     help: false,
     // Deep enough that a worker still has work while this thread commits and deletes a batch.

@@ -67,6 +67,12 @@ export function normalizeWorkerFile(): string | null {
   }
 }
 
+/** The module to start workers from: none when no worker is wanted, else the override or the bundled one. */
+export function workerFileFor(workers: number, override: string | null | undefined): string | null {
+  if (workers <= 0) return null;
+  return override === undefined ? normalizeWorkerFile() : override;
+}
+
 /** One core stays with the thread that reads, stores and deletes; it helps normalize when it can. */
 export function defaultWorkerCount(): number {
   return Math.max(0, Math.min(3, os.availableParallelism() - 1));
