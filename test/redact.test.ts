@@ -298,7 +298,22 @@ describe('redactDeep', () => {
     expect(JSON.stringify(redactDeep(hostile))).toContain(DEPTH_MARKER);
   });
 
-  it('never mutates its input and returns new containers', () => {
+  it('shares what has nothing to redact, and copies the containers on the way to what changed', () => {
+    const clean = { files: ['a.ts', 'b.ts'], meta: { exit: 0 } };
+    expect(redactDeep(clean)).toBe(clean);
+    const input = { clean, dirty: { list: ['ok', 'Authorization: Bearer abcdefghijklmnopqrstuvwxyz123456'] } };
+    const out = redactDeep(input) as typeof input;
+    expect(out).not.toBe(input);
+    expect(out.clean).toBe(clean);
+    expect(out.dirty).not.toBe(input.dirty);
+    expect(out.dirty.list[1]).toContain('[REDACTED');
+    expect(input.dirty.list[1]).toContain('abcdefghijklmnopqrstuvwxyz123456');
+    // Anything but a plain object or array is still turned into a plain copy of its own keys.
+    const when = new Date(0);
+    expect(redactDeep({ when })).toEqual({ when: {} });
+  });
+
+  it('never mutates its input; what it redacted is in new containers', () => {
     const token = 'ghp_' + 'a1B2'.repeat(9);
     const input = { a: [`x ${token}`, { password: 'p' }], b: 'y'.repeat(5000) };
     const before = JSON.stringify(input);

@@ -4,7 +4,9 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { backfill } from '../src/backfill/backfill.js';
 import { ingestSpool } from '../src/ingest/ingest.js';
-import { normalizeWorkerFile, WorkerPool } from '../src/ingest/worker-pool.js';
+import { prepareSpoolBytes } from '../src/ingest/spool-batch.js';
+import { runSpoolJob } from '../src/ingest/spool-jobs.js';
+import { bundledWorkerFile, WorkerPool } from '../src/ingest/worker-pool.js';
 import { simulate } from '../src/sim/simulate.js';
 import { dataPaths } from '../src/shell/paths.js';
 import { openMemoryStore } from '../src/store/memory.js';
@@ -21,7 +23,7 @@ interface Doubled {
   by: 'worker' | 'here';
 }
 
-function doublingPool(workerFile: string | null, options: { workers?: number; perWorker?: number; help?: boolean; stallMs?: number } = {}) {
+function doublingPool(workerFile: string | null, options: { workers?: number; perWorker?: number; help?: boolean; stallMs?: number; queueBeforeReady?: number } = {}) {
   const results: Doubled[] = [];
   const pool = new WorkerPool<number, Doubled>({
     workerFile,
@@ -29,6 +31,7 @@ function doublingPool(workerFile: string | null, options: { workers?: number; pe
     perWorker: options.perWorker,
     help: options.help,
     stallMs: options.stallMs,
+    queueBeforeReady: options.queueBeforeReady,
     runLocal: (n) => ({ value: n * 2, by: 'here' }),
     onResult: (r) => results.push(r),
   });
@@ -91,6 +94,25 @@ describe('worker pool', () => {
     expect(pool.stats.failed_workers).toBe(1);
   });
 
+  it('sends a worker that has not started only queueBeforeReady jobs, and runs the rest here meanwhile', () => {
+    const { pool, results } = doublingPool(path.join(WORKERS, 'silent.mjs'), { help: false, stallMs: 300, perWorker: 4, queueBeforeReady: 1 });
+    for (let i = 0; i < 6; i++) pool.submit(i);
+    expect(pool.stats).toMatchObject({ remote: 1, local: 5 });
+    expect(values(results)).toEqual([2, 4, 6, 8, 10]);
+    pool.finish();
+    expect(values(results)).toEqual(expected(6));
+  });
+
+  it('wait() returns once an answer has arrived', () => {
+    const { pool, results } = doublingPool(path.join(WORKERS, 'double.mjs'), { help: false });
+    pool.submit(21);
+    expect(pool.stats.remote).toBe(1);
+    const started = performance.now();
+    while (results.length === 0 && performance.now() - started < 10_000) pool.wait();
+    expect(results).toEqual([{ value: 42, by: 'worker' }]);
+    pool.finish();
+  });
+
   it('runs a job here when the worker reports an error', () => {
     const { pool, results } = doublingPool(path.join(WORKERS, 'failing.mjs'), { help: false });
     for (let i = 0; i < 6; i++) pool.submit(i);
@@ -130,9 +152,9 @@ function ingestWith(n: number, options: { workers: number; workerFile?: string |
   return { report, store, left: fs.readdirSync(paths.spool).filter((f) => f.endsWith('.json')) };
 }
 
-describe('ingest with normalize workers', () => {
+describe('ingest with the spool worker', () => {
   it('stores exactly what ingest in one thread stores, and empties the spool', () => {
-    expect(normalizeWorkerFile(), 'npm run build makes dist/normalize-worker.js').not.toBeNull();
+    expect(bundledWorkerFile('spool-worker'), 'npm run build makes dist/spool-worker.js').not.toBeNull();
     const alone = ingestWith(1500, { workers: 0 });
     const shared = ingestWith(1500, { workers: 1 });
     expect(shared.report.workers).toBe(1);
@@ -143,12 +165,39 @@ describe('ingest with normalize workers', () => {
     expect(shared.left).toEqual([]);
   });
 
-  it('reads the files again for a job whose bytes went to a worker that failed', () => {
+  it('reads and deletes in this thread what a failing worker was given', () => {
     const alone = ingestWith(600, { workers: 0 });
     const failed = ingestWith(600, { workers: 1, workerFile: path.join(WORKERS, 'failing.mjs') });
     expect(failed.report).toMatchObject({ files: 600, inserted: alone.report.inserted, quarantined: alone.report.quarantined });
     expect(failed.store.events()).toEqual(alone.store.events());
     expect(failed.left).toEqual([]);
+  });
+
+  it('the payloads the worker stores are the ones normalizing here would store', () => {
+    const home = tempHome();
+    writeSpool(home, 400);
+    const dir = path.join(home, 'spool');
+    const names = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+    const ctx = { maxFieldChars: 300, maxRaw: 1 << 20, projectOf: () => null };
+    const job = { kind: 'read' as const, dir, names, maxFieldChars: 300 };
+    const inWorker = runSpoolJob(job, true);
+    const here = runSpoolJob(job, false);
+    if (inWorker.kind !== 'read' || here.kind !== 'read') throw new Error('read jobs answer with reads');
+    expect(inWorker.read.stored).toHaveLength(400);
+    expect(inWorker.read.stored!.filter((p) => p === null).length).toBeGreaterThan(0); // the unparseable ones
+    expect(here.read.stored).toBeUndefined();
+    const a = prepareSpoolBytes(inWorker.read, ctx);
+    const b = prepareSpoolBytes(here.read, ctx);
+    expect(a.events.length).toBeGreaterThan(300);
+    expect(a).toEqual(b);
+  });
+
+  it('a delete job removes the files it names and skips the ones already gone', () => {
+    const home = tempHome();
+    const files = ['a', 'b', 'c'].map((n) => path.join(home, `${n}.json`));
+    for (const f of files.slice(0, 2)) fs.writeFileSync(f, '{}');
+    expect(runSpoolJob({ kind: 'delete', files }, true)).toEqual({ kind: 'deleted', files: 2 });
+    expect(fs.readdirSync(home)).toEqual([]);
   });
 });
 

@@ -107,12 +107,12 @@ export function backfill(options: BackfillOptions): BackfillReport {
   const workers = options.workers ?? (bytesTotal >= PARALLEL_MIN_BYTES ? Math.min(1, defaultWorkerCount()) : 0);
   // This thread reads, converts and stores; the workers normalize and redact.
   const pool = new WorkerPool<NormalizeJob, NormalizedBackfill>({
-    workerFile: workerFileFor(workers, options.workerFile),
+    workerFile: workerFileFor(workers, options.workerFile, 'normalize-worker'),
     workers,
     help: true,
     // Deep enough that the worker still has work while this thread stores a batch.
     perWorker: 8,
-    runLocal: (job) => runNormalizeJob(job, ctx.projectOf) as NormalizedBackfill,
+    runLocal: (job) => runNormalizeJob(job, ctx.projectOf),
     onResult: (normalized) => {
       for (const record of normalized.events) {
         if (covered(record)) report.hook_covered++;
@@ -126,7 +126,7 @@ export function backfill(options: BackfillOptions): BackfillReport {
   let payloads: BackfillPayload[] = [];
   const submit = (): void => {
     if (payloads.length === 0) return;
-    pool.submit({ kind: 'backfill', payloads, maxFieldChars: ctx.maxFieldChars });
+    pool.submit({ payloads, maxFieldChars: ctx.maxFieldChars });
     payloads = [];
   };
   const take = (converted: BackfillPayload[]): void => {

@@ -13,6 +13,8 @@ export interface NormalizeInput {
   source: 'hook' | 'backfill';
   /** the parsed JSON payload */
   value: unknown;
+  /** storedPayload(value) already made by another thread (the spool worker), to use as is */
+  stored?: string;
 }
 
 export interface NormalizeContext {
@@ -84,22 +86,29 @@ export function normalize(input: NormalizeInput, ctx: NormalizeContext): Normali
     bash_kind: bashKind,
     test,
     source: input.source,
-    payload: JSON.stringify(redactDeep(input.value, { maxFieldChars: ctx.maxFieldChars })),
+    payload: input.stored ?? storedPayload(input.value, ctx.maxFieldChars),
   };
   return { ok: true, record };
 }
 
+/** The payload as stored: redacted, long strings cut, as JSON. */
+export function storedPayload(value: unknown, maxFieldChars: number): string {
+  return JSON.stringify(redactDeep(value, { maxFieldChars }));
+}
+
 /**
  * The names an actor is read from, redacted whole before they are split at ":" — a secret cut in
- * two would escape every pattern.
+ * two would escape every pattern. Only these keys: toolActor reads nothing else.
  */
-function namesRedacted(input: unknown): unknown {
-  if (input === null || typeof input !== 'object' || Array.isArray(input)) return input;
+function namesRedacted(input: unknown): Record<string, unknown> | null {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) return null;
   const o = input as Record<string, unknown>;
-  const out: Record<string, unknown> = { ...o };
-  for (const key of ['subagent_type', 'skill', 'command']) if (typeof o[key] === 'string') out[key] = redactText(o[key]);
-  return out;
+  const names: Record<string, unknown> = {};
+  for (const key of ACTOR_NAME_KEYS) if (typeof o[key] === 'string') names[key] = redactText(o[key]);
+  return names;
 }
+
+const ACTOR_NAME_KEYS = ['subagent_type', 'skill', 'command'] as const;
 
 function toolOutcome(t: ToolPayload): Outcome | null {
   switch (t.hook_event_name) {

@@ -781,19 +781,41 @@ function walk(value: unknown, depth: number, max: number, secretKind: string | n
   }
   if (value === null || typeof value !== 'object') return value;
   if (depth >= MAX_DEPTH) return DEPTH_MARKER;
-  if (Array.isArray(value)) return value.map((item: unknown) => walk(item, depth + 1, max, secretKind));
-  const source = value as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(source)) {
-    setOwn(out, key.length >= 8 ? redactText(key) : key, walk(source[key], depth + 1, max, secretNameKind(key)));
+  // Copy on write: most payloads hold nothing to redact, and copying them was a quarter of the work.
+  if (Array.isArray(value)) {
+    let out: unknown[] | null = null;
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      const done = walk(item, depth + 1, max, secretKind);
+      if (out === null && !Object.is(done, item)) out = value.slice(0, i);
+      if (out !== null) out.push(done);
+    }
+    return out ?? value;
   }
-  return out;
+  const source = value as Record<string, unknown>;
+  const keys = Object.keys(source);
+  // Anything but a plain object (a Date, a class instance) becomes a plain copy of its own keys.
+  const proto: unknown = Object.getPrototypeOf(source);
+  let out: Record<string, unknown> | null = proto === Object.prototype || proto === null ? null : {};
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    const item = source[key];
+    const name = key.length >= 8 ? redactText(key) : key;
+    const done = walk(item, depth + 1, max, secretNameKind(key));
+    if (out === null && (name !== key || !Object.is(done, item))) {
+      out = {};
+      for (let j = 0; j < i; j++) setOwn(out, keys[j]!, source[keys[j]!]);
+    }
+    if (out !== null) setOwn(out, name, done);
+  }
+  return out ?? source;
 }
 
 /**
  * A redacted copy of a JSON-like value: strings go through redactText and are truncated past
  * maxFieldChars; values under secret-like keys are replaced whole; containers nested deeper than
- * MAX_DEPTH become DEPTH_MARKER. Never mutates the input. Idempotent.
+ * MAX_DEPTH become DEPTH_MARKER. Never mutates the input; parts with nothing to redact are shared
+ * with it, not copied, so treat the result as read-only. Idempotent.
  */
 export function redactDeep(value: unknown, options: RedactOptions = {}): unknown {
   return walk(value, 0, options.maxFieldChars ?? DEFAULT_MAX_FIELD_CHARS, null);

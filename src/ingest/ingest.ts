@@ -3,16 +3,18 @@
 // transaction, idempotent by id, (4) only then delete the files. A kill -9 before (3) leaves the
 // files for the next run; a kill between (3) and (4) re-reads files whose ids are already stored,
 // which the store counts as duplicates and skips. Two ingesters at once are safe for the same reason.
-// Steps (1)-(2) run in normalize workers for a large spool (worker-pool.ts); (3)-(4) stay here.
+// For a large spool the file-system steps (1) and (4) run in the spool worker (spool-jobs.ts), while
+// this thread does (2) and (3): the kernel's time for opening and deleting thousands of small files
+// then overlaps with the parsing, and the bytes read come back without a copy.
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseSpoolName } from '../core/spool-name.js';
 import type { QuarantineRecord } from '../core/types.js';
 import type { EventStore } from '../store/port.js';
 import type { DataPaths } from '../shell/paths.js';
-import { runNormalizeJob, transferOf, type NormalizeJob } from './jobs.js';
 import { gitRootResolver } from './project-root.js';
-import { bytesGone, quarantineRecord, readOrNull, readSpoolFiles, type PreparedBatch } from './spool-batch.js';
+import { prepareSpoolBytes, quarantineRecord, readOrNull, type PreparedBatch, type SpoolBytes } from './spool-batch.js';
+import { removeQuietly, runSpoolJob, type SpoolJob, type SpoolJobResult } from './spool-jobs.js';
 import { defaultWorkerCount, WorkerPool, workerFileFor } from './worker-pool.js';
 
 export interface IngestOptions {
@@ -26,9 +28,9 @@ export interface IngestOptions {
   maxQuarantineBytes?: number;
   now?: number;
   onBatch?: (done: number, total: number) => void;
-  /** normalize workers; default: none for a small spool, else one per spare core (at most 3) */
+  /** 1: the spool worker reads and deletes the files; default: it does for a large spool on a machine with a spare core */
   workers?: number;
-  /** the worker module; default the bundled dist/normalize-worker.js (tests use stand-ins) */
+  /** the worker module; default the bundled dist/spool-worker.js (tests use stand-ins) */
   workerFile?: string | null;
 }
 
@@ -39,7 +41,7 @@ export interface IngestReport {
   quarantined: number;
   partial_writes: number;
   ms: number;
-  /** normalize workers that started (0: all in this thread) */
+  /** spool workers that started (0: all in this thread) */
   workers: number;
 }
 
@@ -49,7 +51,10 @@ const DEFAULT_STALE_TMP_MS = 10 * 60_000;
 const DEFAULT_MAX_QUARANTINE_BYTES = 1 << 20;
 /** Below this many files, starting a worker costs more than it saves. */
 const PARALLEL_MIN_FILES = 2000;
-const WORKER_JOB_FILES = 500;
+/** Files per read job when the spool worker reads: small enough that this thread starts early. */
+const WORKER_READ_FILES = 500;
+/** Read jobs ahead of this thread, so it never waits for reads queued behind a batch's deletes. */
+const WORKER_READS_AHEAD = 8;
 
 export function ingestSpool(options: IngestOptions): IngestReport {
   const started = performance.now();
@@ -62,10 +67,29 @@ export function ingestSpool(options: IngestOptions): IngestReport {
 
   report.partial_writes = quarantineStaleTmp(options, maxRaw);
   const names = listSpool(paths.spool);
-  const workers = options.workers ?? (names.length >= PARALLEL_MIN_FILES ? defaultWorkerCount() : 0);
+  const workers = Math.min(1, options.workers ?? (names.length >= PARALLEL_MIN_FILES ? defaultWorkerCount() : 0));
+  const ctx = { maxFieldChars, maxRaw, projectOf };
+  const reads: SpoolBytes[] = [];
+  let readsOwed = 0;
   let ready: PreparedBatch[] = [];
   let readyFiles = 0;
   let seen = 0;
+  // One worker: reads and deletes in one folder serialise in the kernel, so a second would wait.
+  const pool = new WorkerPool<SpoolJob, SpoolJobResult>({
+    workerFile: workerFileFor(workers, options.workerFile, 'spool-worker'),
+    workers,
+    help: false,
+    // While the worker starts (50-150 ms) it has one read to do, and this thread reads for itself.
+    queueBeforeReady: 1,
+    perWorker: WORKER_READS_AHEAD + 2,
+    runLocal: (job) => runSpoolJob(job, false),
+    onResult: (result) => {
+      if (result.kind !== 'read') return;
+      readsOwed--;
+      reads.push(result.read);
+    },
+  });
+  report.workers = pool.stats.workers;
   const write = (): void => {
     if (ready.length === 0) return;
     const stored = store.insert(ready.flatMap((b) => b.events), ready.flatMap((b) => b.quarantine));
@@ -73,43 +97,35 @@ export function ingestSpool(options: IngestOptions): IngestReport {
     report.duplicates += stored.duplicates;
     report.quarantined += stored.quarantined;
     // Only now, with the batch committed (and redacted), may the raw copies go.
-    for (const b of ready) for (const file of b.files) removeQuietly(file);
+    pool.submit({ kind: 'delete', files: ready.flatMap((b) => b.files) });
     report.files += readyFiles;
     seen += ready.reduce((n, b) => n + b.names, 0);
     ready = [];
     readyFiles = 0;
     options.onBatch?.(seen, names.length);
   };
-  // Every file-system call stays in this thread: reads and deletes in one spool folder do not run
-  // in parallel anyway (the kernel serialises them on the folder), and this thread has them to do
-  // while the workers parse and normalize.
-  const pool = new WorkerPool<NormalizeJob, PreparedBatch>({
-    workerFile: workerFileFor(workers, options.workerFile),
-    workers,
-    help: false,
-    // Deep enough that a worker still has work while this thread commits and deletes a batch.
-    perWorker: 8,
-    transfer: transferOf,
-    runLocal: (job) => {
-      // A job given back by a failed worker lost its bytes to the transfer: read the files again.
-      if (job.kind === 'spool' && bytesGone(job.read)) job = { ...job, read: { ...readSpoolFiles(job.read.dir, job.read.names), asked: job.read.asked } };
-      return runNormalizeJob(job, projectOf) as PreparedBatch;
-    },
-    onResult: (batch) => {
+  try {
+    const jobSize = report.workers > 0 ? Math.min(batchSize, WORKER_READ_FILES) : batchSize;
+    const ahead = report.workers > 0 ? WORKER_READS_AHEAD : 1;
+    let next = 0;
+    for (;;) {
+      while (readsOwed + reads.length < ahead && next < names.length) {
+        readsOwed++; // before submit: without a worker the read runs, and is answered, inside it
+        pool.submit({ kind: 'read', dir: paths.spool, names: names.slice(next, (next += jobSize)), maxFieldChars });
+      }
+      const read = reads.shift();
+      if (read === undefined) {
+        if (readsOwed === 0) break;
+        pool.wait();
+        continue;
+      }
+      const batch = prepareSpoolBytes(read, ctx);
       ready.push(batch);
       readyFiles += batch.files.length;
       if (readyFiles >= batchSize) write();
-    },
-  });
-  report.workers = pool.stats.workers;
-  try {
-    // Smaller jobs when workers share the work, so no thread waits long for the last one.
-    const jobSize = pool.stats.workers > 0 ? Math.min(batchSize, WORKER_JOB_FILES) : batchSize;
-    for (let i = 0; i < names.length; i += jobSize) {
-      pool.submit({ kind: 'spool', read: readSpoolFiles(paths.spool, names.slice(i, i + jobSize)), maxFieldChars, maxRaw });
     }
-    pool.finish();
     write();
+    pool.finish(); // the last deletes
   } finally {
     pool.close();
   }
@@ -159,12 +175,4 @@ function quarantineStaleTmp(options: IngestOptions, maxRaw: number): number {
   const stored = options.store.insert([], records);
   for (const file of files) removeQuietly(file);
   return stored.quarantined;
-}
-
-function removeQuietly(file: string): void {
-  try {
-    fs.unlinkSync(file);
-  } catch {
-    // already gone: another ingester finished it
-  }
 }

@@ -1,9 +1,9 @@
-// Spool files in, records ready to store out: read the files (in the ingesting thread), then
-// parse, validate, normalize, redact (there or in a normalize worker, worker-pool.ts). Nothing
-// here deletes a file: only the writer may, once the records are committed.
+// Spool files in, records ready to store out: read the files (in the spool worker, or the ingesting
+// thread), then parse, validate, normalize and redact them (in the ingesting thread). Nothing here
+// deletes a file: only ingest may, once the records are committed.
 import fs from 'node:fs';
 import path from 'node:path';
-import { normalize } from '../core/normalize.js';
+import { normalize, storedPayload } from '../core/normalize.js';
 import { redactDeep, redactText } from '../core/redact.js';
 import { parseSpoolName } from '../core/spool-name.js';
 import type { EventRecord, QuarantineRecord } from '../core/types.js';
@@ -27,7 +27,7 @@ export interface PreparedBatch {
 
 /**
  * Spool files read into one buffer: file i is bytes[offsets[i], offsets[i+1]). One buffer, so
- * the batch moves to a normalize worker without a copy (transferred).
+ * the batch moves from the spool worker without a copy (transferred).
  */
 export interface SpoolBytes {
   dir: string;
@@ -37,9 +37,11 @@ export interface SpoolBytes {
   bytes: Uint8Array;
   /** names asked for, read or not */
   asked: number;
+  /** per file, its stored payload made where it was read (null: not JSON), to spare the thread that normalizes */
+  stored?: (string | null)[];
 }
 
-/** Reads the files; every file-system call of ingest stays in one thread (see ingest.ts). */
+/** Reads the files that are still there (another ingester may have taken some). */
 export function readSpoolFiles(spoolDir: string, names: readonly string[]): SpoolBytes {
   const read: SpoolBytes = { dir: spoolDir, names: [], files: [], offsets: [0], bytes: new Uint8Array(0), asked: names.length };
   let buf: Uint8Array = new Uint8Array(new ArrayBuffer(64 * 1024));
@@ -56,11 +58,6 @@ export function readSpoolFiles(spoolDir: string, names: readonly string[]): Spoo
   }
   read.bytes = buf.subarray(0, size);
   return read;
-}
-
-/** True once the bytes were transferred to a worker: reading them again needs the files. */
-export function bytesGone(read: SpoolBytes): boolean {
-  return read.bytes.buffer.byteLength === 0;
 }
 
 export function prepareSpoolBytes(read: SpoolBytes, ctx: SpoolNormalizeContext): PreparedBatch {
@@ -80,11 +77,26 @@ export function prepareSpoolBytes(read: SpoolBytes, ctx: SpoolNormalizeContext):
       quarantine.push(quarantineRecord(meta.id, meta.ts_ms, meta.event, parsed.reason, bytes, ctx.maxRaw));
       continue;
     }
-    const result = normalize({ id: meta.id, ts_ms: meta.ts_ms, source: 'hook', value: parsed.value }, ctx);
+    const stored = read.stored?.[i] ?? undefined;
+    const result = normalize({ id: meta.id, ts_ms: meta.ts_ms, source: 'hook', value: parsed.value, stored }, ctx);
     if (result.ok) events.push(result.record);
     else quarantine.push(quarantineRecord(meta.id, meta.ts_ms, meta.event, result.reason, bytes, ctx.maxRaw));
   }
   return { events, quarantine, files: read.files, names: read.asked };
+}
+
+/**
+ * Each file's stored payload (storedPayload), or null when it is not JSON: the half of normalizing
+ * that needs nothing but the bytes, done by the spool worker while it has time to spare.
+ */
+export function storedPayloads(read: SpoolBytes, maxFieldChars: number): (string | null)[] {
+  const whole = Buffer.from(read.bytes.buffer, read.bytes.byteOffset, read.bytes.byteLength);
+  const out: (string | null)[] = [];
+  for (let i = 0; i < read.names.length; i++) {
+    const parsed = parsePayload(whole.subarray(read.offsets[i], read.offsets[i + 1]));
+    out.push(parsed.ok ? storedPayload(parsed.value, maxFieldChars) : null);
+  }
+  return out;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });

@@ -1,5 +1,6 @@
 // A small pool of worker threads behind a synchronous API, so ingest and backfill stay plain
-// synchronous functions while normalization (the CPU-heavy part) runs on the other cores.
+// synchronous functions while part of their work runs on another core: backfill's normalization
+// (normalize-worker.ts), ingest's reads and deletes of spool files (spool-worker.ts).
 // Results come back with receiveMessageOnPort, and Atomics.wait sleeps until a worker signals:
 // no event loop needed. Every job can also run in this thread: when all workers are busy (so this
 // thread helps instead of idling), when a worker reports an error, and when a worker falls
@@ -12,7 +13,7 @@ import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from '
 import { packageRoot } from '../shell/package-root.js';
 
 export interface WorkerPoolOptions<J, R> {
-  /** the worker module (see normalize-worker.ts); when missing every job runs in this thread */
+  /** the worker module (see worker-serve.ts); when missing every job runs in this thread */
   workerFile: string | null;
   workers: number;
   /** the same work in this thread */
@@ -29,6 +30,8 @@ export interface WorkerPoolOptions<J, R> {
    * file-system calls; before that it runs the job here rather than idle).
    */
   help?: boolean;
+  /** jobs a worker is sent before it says it has started (default: a full queue); meanwhile the rest run here */
+  queueBeforeReady?: number;
   /** buffers to move to the worker instead of copying; a job run here after that must not need them */
   transfer?: (job: J) => ArrayBuffer[];
 }
@@ -57,10 +60,13 @@ const DEFAULT_PER_WORKER = 2;
 const DEFAULT_STALL_MS = 20_000;
 const WAIT_SLICE_MS = 100;
 
-/** Where the bundled worker lives: built by build.mjs next to the CLI. */
-export function normalizeWorkerFile(): string | null {
+/** The worker modules build.mjs bundles next to the CLI. */
+export type BundledWorker = 'normalize-worker' | 'spool-worker';
+
+/** Where a bundled worker lives, or null when it was not built. */
+export function bundledWorkerFile(name: BundledWorker): string | null {
   try {
-    const file = path.join(packageRoot(), 'dist', 'normalize-worker.js');
+    const file = path.join(packageRoot(), 'dist', `${name}.js`);
     return fs.existsSync(file) ? file : null;
   } catch {
     return null;
@@ -68,12 +74,12 @@ export function normalizeWorkerFile(): string | null {
 }
 
 /** The module to start workers from: none when no worker is wanted, else the override or the bundled one. */
-export function workerFileFor(workers: number, override: string | null | undefined): string | null {
+export function workerFileFor(workers: number, override: string | null | undefined, bundled: BundledWorker): string | null {
   if (workers <= 0) return null;
-  return override === undefined ? normalizeWorkerFile() : override;
+  return override === undefined ? bundledWorkerFile(bundled) : override;
 }
 
-/** One core stays with the thread that reads, stores and deletes; it helps normalize when it can. */
+/** Workers that fit beside the calling thread: one per spare core, at most three. */
 export function defaultWorkerCount(): number {
   return Math.max(0, Math.min(3, os.availableParallelism() - 1));
 }
@@ -115,6 +121,11 @@ export class WorkerPool<J, R> {
     this.stats.remote++;
   }
 
+  /** Collects the answers that have arrived; with none, sleeps until one does (or a silent worker is given up). */
+  wait(): void {
+    if (!this.collect()) this.sleep();
+  }
+
   /** Waits for every answer, then stops the workers. */
   finish(): void {
     try {
@@ -131,8 +142,12 @@ export class WorkerPool<J, R> {
 
   private leastBusy(): Slot<J> | null {
     let best: Slot<J> | null = null;
-    for (const s of this.slots) if (!s.dead && s.pending.size < this.perWorker && (best === null || s.pending.size < best.pending.size)) best = s;
+    for (const s of this.slots) if (!s.dead && s.pending.size < this.room(s) && (best === null || s.pending.size < best.pending.size)) best = s;
     return best;
+  }
+
+  private room(s: Slot<J>): number {
+    return s.ready ? this.perWorker : Math.min(this.perWorker, this.options.queueBeforeReady ?? this.perWorker);
   }
 
   /** Collects answers until a worker has room; null when none is left alive. */
