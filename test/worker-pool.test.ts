@@ -179,12 +179,12 @@ describe('ingest with the spool worker', () => {
     const dir = path.join(home, 'spool');
     const names = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
     const ctx = { maxFieldChars: 300, maxRaw: 1 << 20, projectOf: () => null };
-    const job = { kind: 'read' as const, dir, names, maxFieldChars: 300 };
+    const job = { kind: 'read' as const, dir, names, stored: true, maxFieldChars: 300 };
     const inWorker = runSpoolJob(job, true);
     const here = runSpoolJob(job, false);
     if (inWorker.kind !== 'read' || here.kind !== 'read') throw new Error('read jobs answer with reads');
     expect(inWorker.read.stored).toHaveLength(400);
-    expect(inWorker.read.stored!.filter((p) => p === null).length).toBeGreaterThan(0); // the unparseable ones
+    expect(inWorker.read.stored!.filter((p: string | null) => p === null).length).toBeGreaterThan(0); // the unparseable ones
     expect(here.read.stored).toBeUndefined();
     const a = prepareSpoolBytes(inWorker.read, ctx);
     const b = prepareSpoolBytes(here.read, ctx);

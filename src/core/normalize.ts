@@ -2,7 +2,8 @@
 // in how to find a project root, since that needs the file system.
 import { commandActor, subagentActor, toolActor } from './actor.js';
 import { classifyBash } from './bash-kind.js';
-import { redactDeep, redactText } from './redact.js';
+import { redactText } from './redact.js';
+import { storedPayload } from './stored-payload.js';
 import { validatePayload, type ToolPayload } from './schemas.js';
 import { parseTestRun } from './test-output.js';
 import type { Actor, BashKind, EventRecord, Outcome, TestRun } from './types.js';
@@ -89,11 +90,6 @@ export function normalize(input: NormalizeInput, ctx: NormalizeContext): Normali
     payload: input.stored ?? storedPayload(input.value, ctx.maxFieldChars),
   };
   return { ok: true, record };
-}
-
-/** The payload as stored: redacted, long strings cut, as JSON. */
-export function storedPayload(value: unknown, maxFieldChars: number): string {
-  return JSON.stringify(redactDeep(value, { maxFieldChars }));
 }
 
 /**

@@ -13,7 +13,8 @@ import type { QuarantineRecord } from '../core/types.js';
 import type { EventStore } from '../store/port.js';
 import type { DataPaths } from '../shell/paths.js';
 import { gitRootResolver } from './project-root.js';
-import { prepareSpoolBytes, quarantineRecord, readOrNull, type PreparedBatch, type SpoolBytes } from './spool-batch.js';
+import { prepareSpoolBytes, quarantineRecord, type PreparedBatch } from './spool-batch.js';
+import { readOrNull, type SpoolBytes } from './spool-read.js';
 import { removeQuietly, runSpoolJob, type SpoolJob, type SpoolJobResult } from './spool-jobs.js';
 import { defaultWorkerCount, WorkerPool, workerFileFor } from './worker-pool.js';
 
@@ -55,6 +56,8 @@ const PARALLEL_MIN_FILES = 2000;
 const WORKER_READ_FILES = 500;
 /** Read jobs ahead of this thread, so it never waits for reads queued behind a batch's deletes. */
 const WORKER_READS_AHEAD = 8;
+/** Reads done and waiting for this thread from which the worker also makes the stored payloads. */
+const WORKER_AHEAD_TO_STORE = 2;
 
 export function ingestSpool(options: IngestOptions): IngestReport {
   const started = performance.now();
@@ -110,8 +113,13 @@ export function ingestSpool(options: IngestOptions): IngestReport {
     let next = 0;
     for (;;) {
       while (readsOwed + reads.length < ahead && next < names.length) {
-        readsOwed++; // before submit: without a worker the read runs, and is answered, inside it
-        pool.submit({ kind: 'read', dir: paths.spool, names: names.slice(next, (next += jobSize)), maxFieldChars });
+        const had = reads.length;
+        readsOwed++; // before submit: a read that runs here is answered inside it
+        // Reads waiting here mean the worker is ahead: it can make the stored payloads of this one too.
+        const stored = reads.length >= WORKER_AHEAD_TO_STORE;
+        pool.submit({ kind: 'read', dir: paths.spool, names: names.slice(next, (next += jobSize)), stored, maxFieldChars });
+        // Answered at once (run here, the worker still starting): work on it before reading more here.
+        if (reads.length > had) break;
       }
       const read = reads.shift();
       if (read === undefined) {

@@ -1,12 +1,10 @@
-// Spool files in, records ready to store out: read the files (in the spool worker, or the ingesting
-// thread), then parse, validate, normalize and redact them (in the ingesting thread). Nothing here
-// deletes a file: only ingest may, once the records are committed.
-import fs from 'node:fs';
-import path from 'node:path';
-import { normalize, storedPayload } from '../core/normalize.js';
+// Spool bytes in (spool-read.ts), records ready to store out: parse, validate, normalize and redact,
+// in the ingesting thread. Nothing here deletes a file: only ingest may, once the records are committed.
+import { normalize } from '../core/normalize.js';
 import { redactDeep, redactText } from '../core/redact.js';
 import { parseSpoolName } from '../core/spool-name.js';
 import type { EventRecord, QuarantineRecord } from '../core/types.js';
+import { parsePayload, type SpoolBytes } from './spool-read.js';
 
 export interface SpoolNormalizeContext {
   maxFieldChars: number;
@@ -23,41 +21,6 @@ export interface PreparedBatch {
   files: string[];
   /** names handled (files another ingester took first are not in `files`) */
   names: number;
-}
-
-/**
- * Spool files read into one buffer: file i is bytes[offsets[i], offsets[i+1]). One buffer, so
- * the batch moves from the spool worker without a copy (transferred).
- */
-export interface SpoolBytes {
-  dir: string;
-  names: string[];
-  files: string[];
-  offsets: number[];
-  bytes: Uint8Array;
-  /** names asked for, read or not */
-  asked: number;
-  /** per file, its stored payload made where it was read (null: not JSON), to spare the thread that normalizes */
-  stored?: (string | null)[];
-}
-
-/** Reads the files that are still there (another ingester may have taken some). */
-export function readSpoolFiles(spoolDir: string, names: readonly string[]): SpoolBytes {
-  const read: SpoolBytes = { dir: spoolDir, names: [], files: [], offsets: [0], bytes: new Uint8Array(0), asked: names.length };
-  let buf: Uint8Array = new Uint8Array(new ArrayBuffer(64 * 1024));
-  let size = 0;
-  for (const name of names) {
-    const file = path.join(spoolDir, name);
-    const got = readInto(file, buf, size);
-    if (got === null) continue; // another ingester took it
-    buf = got.buf;
-    size = got.size;
-    read.names.push(name);
-    read.files.push(file);
-    read.offsets.push(size);
-  }
-  read.bytes = buf.subarray(0, size);
-  return read;
 }
 
 export function prepareSpoolBytes(read: SpoolBytes, ctx: SpoolNormalizeContext): PreparedBatch {
@@ -83,37 +46,6 @@ export function prepareSpoolBytes(read: SpoolBytes, ctx: SpoolNormalizeContext):
     else quarantine.push(quarantineRecord(meta.id, meta.ts_ms, meta.event, result.reason, bytes, ctx.maxRaw));
   }
   return { events, quarantine, files: read.files, names: read.asked };
-}
-
-/**
- * Each file's stored payload (storedPayload), or null when it is not JSON: the half of normalizing
- * that needs nothing but the bytes, done by the spool worker while it has time to spare.
- */
-export function storedPayloads(read: SpoolBytes, maxFieldChars: number): (string | null)[] {
-  const whole = Buffer.from(read.bytes.buffer, read.bytes.byteOffset, read.bytes.byteLength);
-  const out: (string | null)[] = [];
-  for (let i = 0; i < read.names.length; i++) {
-    const parsed = parsePayload(whole.subarray(read.offsets[i], read.offsets[i + 1]));
-    out.push(parsed.ok ? storedPayload(parsed.value, maxFieldChars) : null);
-  }
-  return out;
-}
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-function parsePayload(bytes: Buffer): { ok: true; value: unknown } | { ok: false; reason: string } {
-  if (bytes.length === 0) return { ok: false, reason: 'empty payload' };
-  let text: string;
-  try {
-    text = utf8.decode(bytes);
-  } catch {
-    return { ok: false, reason: 'invalid UTF-8' };
-  }
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch (e) {
-    return { ok: false, reason: `invalid JSON: ${(e as Error).message.slice(0, 120)}` };
-  }
 }
 
 /**
@@ -145,38 +77,4 @@ const ESCAPED: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: ' '
 
 function decodeJsonEscapes(text: string): string {
   return text.includes('\\') ? text.replace(JSON_ESCAPE, (_m, c: string) => ESCAPED[c] ?? c) : text;
-}
-
-/** Appends a file's bytes at `at`, growing the buffer as needed (open, read until 0, close: no stat). */
-function readInto(file: string, buf: Uint8Array, at: number): { buf: Uint8Array; size: number } | null {
-  let fd: number;
-  try {
-    fd = fs.openSync(file, 'r');
-  } catch {
-    return null;
-  }
-  try {
-    let size = at;
-    for (;;) {
-      if (size === buf.length) {
-        const bigger = new Uint8Array(new ArrayBuffer(buf.length * 2));
-        bigger.set(buf.subarray(0, size));
-        buf = bigger;
-      }
-      const n = fs.readSync(fd, buf, size, buf.length - size, null);
-      if (n === 0) break;
-      size += n;
-    }
-    return { buf, size };
-  } catch {
-    return null;
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
-/** A whole file, or null when it is gone or unreadable. */
-export function readOrNull(file: string): Buffer | null {
-  const got = readInto(file, new Uint8Array(new ArrayBuffer(4096)), 0);
-  return got === null ? null : Buffer.from(got.buf.buffer, 0, got.size);
 }

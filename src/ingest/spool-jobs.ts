@@ -3,20 +3,22 @@
 // may run twice (a worker given up on, then this thread): reading again is harmless, and a file
 // already deleted is skipped.
 import fs from 'node:fs';
-import { readSpoolFiles, storedPayloads, type SpoolBytes } from './spool-batch.js';
+import { readSpoolFiles, storedPayloads, type SpoolBytes } from './spool-read.js';
 
-export type SpoolJob = { kind: 'read'; dir: string; names: string[]; maxFieldChars: number } | { kind: 'delete'; files: string[] };
+/** A read with `stored` also makes each payload's stored form, in the worker (runSpoolJob). */
+export type SpoolJob = { kind: 'read'; dir: string; names: string[]; stored: boolean; maxFieldChars: number } | { kind: 'delete'; files: string[] };
 
 export type SpoolJobResult = { kind: 'read'; read: SpoolBytes } | { kind: 'deleted'; files: number };
 
 /**
- * Runs a job. `inWorker`: the spool worker also makes each payload's stored form (redacted JSON),
- * the half of normalizing that needs only the bytes: it has time to spare, the ingesting thread has not.
+ * Runs a job. In the spool worker, a read asked for `stored` also makes each payload's stored form
+ * (redacted JSON): the half of normalizing that needs only the bytes, given to the worker when it
+ * has time to spare. In the ingesting thread that would only be done twice.
  */
 export function runSpoolJob(job: SpoolJob, inWorker: boolean): SpoolJobResult {
   if (job.kind === 'read') {
     const read = readSpoolFiles(job.dir, job.names);
-    if (inWorker) read.stored = storedPayloads(read, job.maxFieldChars);
+    if (inWorker && job.stored) read.stored = storedPayloads(read, job.maxFieldChars);
     return { kind: 'read', read };
   }
   let files = 0;
