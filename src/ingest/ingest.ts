@@ -74,6 +74,7 @@ export function ingestSpool(options: IngestOptions): IngestReport {
   const ctx = { maxFieldChars, maxRaw, projectOf };
   const reads: SpoolBytes[] = [];
   let readsOwed = 0;
+  let deletesOwed = 0;
   let ready: PreparedBatch[] = [];
   let readyFiles = 0;
   let seen = 0;
@@ -87,7 +88,10 @@ export function ingestSpool(options: IngestOptions): IngestReport {
     perWorker: WORKER_READS_AHEAD + 2,
     runLocal: (job) => runSpoolJob(job, false),
     onResult: (result) => {
-      if (result.kind !== 'read') return;
+      if (result.kind === 'deleted') {
+        deletesOwed--;
+        return;
+      }
       readsOwed--;
       reads.push(result.read);
     },
@@ -100,6 +104,7 @@ export function ingestSpool(options: IngestOptions): IngestReport {
     report.duplicates += stored.duplicates;
     report.quarantined += stored.quarantined;
     // Only now, with the batch committed (and redacted), may the raw copies go.
+    deletesOwed++; // before submit, as for reads
     pool.submit({ kind: 'delete', files: ready.flatMap((b) => b.files) });
     report.files += readyFiles;
     seen += ready.reduce((n, b) => n + b.names, 0);
@@ -115,8 +120,9 @@ export function ingestSpool(options: IngestOptions): IngestReport {
       while (readsOwed + reads.length < ahead && next < names.length) {
         const had = reads.length;
         readsOwed++; // before submit: a read that runs here is answered inside it
-        // Reads waiting here mean the worker is ahead: it can make the stored payloads of this one too.
-        const stored = reads.length >= WORKER_AHEAD_TO_STORE;
+        // Reads waiting here, and no deletes piling up, mean the worker is ahead: it can make the
+        // stored payloads of this one too.
+        const stored = reads.length >= WORKER_AHEAD_TO_STORE && deletesOwed <= 1;
         pool.submit({ kind: 'read', dir: paths.spool, names: names.slice(next, (next += jobSize)), stored, maxFieldChars });
         // Answered at once (run here, the worker still starting): work on it before reading more here.
         if (reads.length > had) break;

@@ -4,4 +4,5 @@
 import { runSpoolJob, spoolResultTransfer, type SpoolJob } from './spool-jobs.js';
 import { serveJobs } from './worker-serve.js';
 
-serveJobs((job: SpoolJob) => runSpoolJob(job, true), spoolResultTransfer);
+// Reads first: the ingesting thread waits for them; deletes can wait for a gap.
+serveJobs((job: SpoolJob) => runSpoolJob(job, true), { transferOf: spoolResultTransfer, urgency: (job) => (job.kind === 'read' ? 1 : 0) });
