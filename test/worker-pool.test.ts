@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { backfill } from '../src/backfill/backfill.js';
 import { ingestSpool } from '../src/ingest/ingest.js';
 import { prepareSpoolBytes } from '../src/ingest/spool-batch.js';
-import { runSpoolJob } from '../src/ingest/spool-jobs.js';
+import { runSpoolJob, type SpoolJob, type SpoolJobResult } from '../src/ingest/spool-jobs.js';
 import { bundledWorkerFile, WorkerPool } from '../src/ingest/worker-pool.js';
 import { simulate } from '../src/sim/simulate.js';
 import { dataPaths } from '../src/shell/paths.js';
@@ -190,6 +190,27 @@ describe('ingest with the spool worker', () => {
     const b = prepareSpoolBytes(here.read, ctx);
     expect(a.events.length).toBeGreaterThan(300);
     expect(a).toEqual(b);
+  });
+
+  it('the worker takes reads before deletes that arrived first (the ingesting thread waits for reads)', () => {
+    const home = tempHome();
+    for (const n of ['a', 'b']) fs.writeFileSync(path.join(home, `${n}.json`), '{}');
+    const order: string[] = [];
+    const pool = new WorkerPool<SpoolJob, SpoolJobResult>({
+      workerFile: bundledWorkerFile('spool-worker'),
+      workers: 1,
+      help: false,
+      runLocal: () => {
+        throw new Error('every job goes to the worker here');
+      },
+      onResult: (r) => order.push(r.kind),
+    });
+    // Both wait in its port before the worker has even started, so it sees both at once.
+    pool.submit({ kind: 'delete', files: [path.join(home, 'a.json')] });
+    pool.submit({ kind: 'read', dir: home, names: ['b.json'], stored: false, maxFieldChars: 100 });
+    pool.finish();
+    expect(order).toEqual(['read', 'deleted']);
+    expect(fs.readdirSync(home)).toEqual(['b.json']);
   });
 
   it('a delete job removes the files it names and skips the ones already gone', () => {
