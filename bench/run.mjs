@@ -1,12 +1,26 @@
 // Runs every benchmark and prints its figures against a baseline measured in the same run.
-// `npm run bench` runs all; `npm run bench -- capture ingest` runs some.
-import { benchBackfill } from './backfill.mjs';
-import { benchCapture } from './capture.mjs';
-import { benchIngest } from './ingest.mjs';
-import { benchLearn } from './learn.mjs';
-import { benchPlanner } from './planner.mjs';
+// `npm run bench` runs all; `npm run bench -- capture ingest` runs some. Each benchmark runs in a
+// process of its own, so none measures the heap or the warm JIT another left behind (backfill's
+// peak RSS, for one).
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 
-const all = { capture: benchCapture, planner: benchPlanner, ingest: benchIngest, backfill: benchBackfill, learn: benchLearn };
-const chosen = process.argv.slice(2).filter((a) => a in all);
-console.log(`# agentops-meta benchmarks (node ${process.version}, ${new Date().toISOString()})`);
-for (const name of chosen.length ? chosen : Object.keys(all)) all[name]();
+const loaders = {
+  capture: async () => (await import('./capture.mjs')).benchCapture,
+  planner: async () => (await import('./planner.mjs')).benchPlanner,
+  ingest: async () => (await import('./ingest.mjs')).benchIngest,
+  backfill: async () => (await import('./backfill.mjs')).benchBackfill,
+  learn: async () => (await import('./learn.mjs')).benchLearn,
+};
+
+const args = process.argv.slice(2);
+if (args[0] === '--one') {
+  (await loaders[args[1]]())();
+} else {
+  const chosen = args.filter((a) => a in loaders);
+  console.log(`# agentops-meta benchmarks (node ${process.version}, ${new Date().toISOString()})`);
+  for (const name of chosen.length ? chosen : Object.keys(loaders)) {
+    const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--one', name], { stdio: 'inherit' });
+    if (r.status !== 0) process.exitCode = 1;
+  }
+}
