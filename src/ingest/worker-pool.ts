@@ -26,14 +26,12 @@ export interface WorkerPoolOptions<J, R> {
   stallMs?: number;
   /**
    * When every worker has enough: true runs the job in this thread (it has nothing better to do),
-   * false waits for room once a worker has started (this thread has its own work, such as all the
-   * file-system calls; before that it runs the job here rather than idle).
+   * false waits for room once a worker has started (this thread has its own work, such as parsing
+   * what the spool worker read; before that it runs the job here rather than idle).
    */
   help?: boolean;
   /** jobs a worker is sent before it says it has started (default: a full queue); meanwhile the rest run here */
   queueBeforeReady?: number;
-  /** buffers to move to the worker instead of copying; a job run here after that must not need them */
-  transfer?: (job: J) => ArrayBuffer[];
 }
 
 /** What a worker posts back: readiness, a result, or the error a job threw. */
@@ -117,7 +115,7 @@ export class WorkerPool<J, R> {
     const id = this.nextId++;
     if (best.pending.size === 0) best.lastHeard = performance.now(); // silence is measured from when it owes something
     best.pending.set(id, job);
-    best.port.postMessage({ id, job }, this.options.transfer?.(job) ?? []);
+    best.port.postMessage({ id, job });
     this.stats.remote++;
   }
 
