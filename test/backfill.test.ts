@@ -1,8 +1,7 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { backfill, forEachLine, listTranscripts, type BackfillReport } from '../src/backfill/backfill.js';
 import { createTranscriptConverter, type BackfillPayload } from '../src/backfill/transcript.js';
 import { registerBackfillCommand, progressBar } from '../src/cli/backfill-command.js';
@@ -15,6 +14,7 @@ import { openMemoryStore } from '../src/store/memory.js';
 import { openSqliteStore } from '../src/store/sqlite.js';
 import type { EventStore, InsertResult } from '../src/store/port.js';
 import { REPO_ROOT, SHARED_FIXTURES } from './helpers/paths.js';
+import { tempDirs } from './helpers/temp-dirs.js';
 
 const VIEWER = path.join(SHARED_FIXTURES, 'transcripts', 'claude-code-viewer');
 const OWN = path.join(REPO_ROOT, 'test', 'fixtures', 'transcripts');
@@ -25,15 +25,7 @@ const S_NEW = 'aaaa1111-2222-4333-8444-555566667777';
 const S_FLAT = 'bbbb1111-2222-4333-8444-555566667777';
 const S_ODD = 'cccc1111-2222-4333-8444-555566667777';
 
-const tmpDirs: string[] = [];
-afterEach(() => {
-  for (const d of tmpDirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
-});
-function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'am-backfill-'));
-  tmpDirs.push(dir);
-  return dir;
-}
+const tempDir = tempDirs('am-backfill-');
 
 const ms = (iso: string): number => Date.parse(iso);
 const byEvent = (events: EventRecord[], event: string): EventRecord[] => events.filter((e) => e.event === event);

@@ -1,27 +1,18 @@
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ingestSpool } from '../src/ingest/ingest.js';
 import { dataPaths } from '../src/shell/paths.js';
 import { openMemoryStore } from '../src/store/memory.js';
 import { openSqliteStore } from '../src/store/sqlite.js';
 import { REPO_ROOT } from './helpers/paths.js';
+import { tempDirs } from './helpers/temp-dirs.js';
 
 const CAPTURE = path.join(REPO_ROOT, 'hooks', 'agentops-capture.sh');
 const CLI = path.join(REPO_ROOT, 'bin', 'agentops-meta.js');
-const tmpDirs: string[] = [];
-afterEach(() => {
-  for (const d of tmpDirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
-});
-
-function tempHome(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'am-ingest-'));
-  tmpDirs.push(dir);
-  return dir;
-}
+const tempHome = tempDirs('am-ingest-');
 
 /** Writes a spool file the way the hook names it, without spawning the hook (fast, for volume). */
 function spoolFile(home: string, ns: bigint, event: string, body: string | Buffer): void {

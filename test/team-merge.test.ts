@@ -2,24 +2,16 @@
 // evidence file (no conflict), and the per-activity tables count both machines' sessions.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../src/config/schema.js';
 import { learn } from '../src/learn/learn.js';
 import { learningCommit } from '../src/shell/learning-commit.js';
 import { dataPaths } from '../src/shell/paths.js';
 import { simulateTraces } from '../src/sim/simulate.js';
+import { tempDirs } from './helpers/temp-dirs.js';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
-});
-const temp = () => {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'am-team-'));
-  dirs.push(d);
-  return d;
-};
+const temp = tempDirs('am-team-');
 const git = (repo: string, ...args: string[]) => spawnSync('git', ['-C', repo, ...args], { encoding: 'utf8' });
 const GIT_ENV = { GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' };
 

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { backfill } from '../src/backfill/backfill.js';
 import { ingestSpool } from '../src/ingest/ingest.js';
 import { prepareSpoolBytes } from '../src/ingest/spool-batch.js';
@@ -11,12 +10,10 @@ import { simulate } from '../src/sim/simulate.js';
 import { dataPaths } from '../src/shell/paths.js';
 import { openMemoryStore } from '../src/store/memory.js';
 import { REPO_ROOT, SHARED_FIXTURES } from './helpers/paths.js';
+import { tempDirs } from './helpers/temp-dirs.js';
 
 const WORKERS = path.join(REPO_ROOT, 'test', 'fixtures', 'workers');
-const tmpDirs: string[] = [];
-afterEach(() => {
-  for (const d of tmpDirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
-});
+const tempHome = tempDirs('am-pool-');
 
 interface Doubled {
   value: number;
@@ -135,12 +132,6 @@ function writeSpool(home: string, n: number): void {
     const body = i % 97 === 5 ? '{"session_id": "half' : i % 101 === 7 ? JSON.stringify({ ...p.payload, hook_event_name: 42 }) : JSON.stringify(p.payload);
     fs.writeFileSync(path.join(spool, `${ns}-${1000 + (i % 13)}-${p.event}.json`), body);
   }
-}
-
-function tempHome(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'am-pool-'));
-  tmpDirs.push(dir);
-  return dir;
 }
 
 function ingestWith(n: number, options: { workers: number; workerFile?: string | null }) {

@@ -1,18 +1,10 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { writeFileWhole } from '../src/shell/write-whole.js';
+import { tempDirs } from './helpers/temp-dirs.js';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
-});
-const tempDir = () => {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'am-whole-'));
-  dirs.push(d);
-  return d;
-};
+const tempDir = tempDirs('am-whole-');
 
 describe('writeFileWhole', () => {
   it('replaces the file in one step, private to the user, creating its folder on request', () => {
