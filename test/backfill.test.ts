@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { backfill, forEachLine, listTranscripts, type BackfillReport } from '../src/backfill/backfill.js';
 import { createTranscriptConverter, type BackfillPayload } from '../src/backfill/transcript.js';
 import { registerBackfillCommand, progressBar } from '../src/cli/backfill-command.js';
@@ -13,10 +13,11 @@ import { dataPaths } from '../src/shell/paths.js';
 import { openMemoryStore } from '../src/store/memory.js';
 import { openSqliteStore } from '../src/store/sqlite.js';
 import type { EventStore, InsertResult } from '../src/store/port.js';
-import { REPO_ROOT, SHARED_FIXTURES } from './helpers/paths.js';
+import { describeWithFixtures, fixture, itWithFixtures } from './helpers/fixtures.js';
+import { REPO_ROOT } from './helpers/paths.js';
 import { tempDirs } from './helpers/temp-dirs.js';
 
-const VIEWER = path.join(SHARED_FIXTURES, 'transcripts', 'claude-code-viewer');
+const VIEWER = fixture('transcripts', 'claude-code-viewer');
 const OWN = path.join(REPO_ROOT, 'test', 'fixtures', 'transcripts');
 const NEW_LAYOUT = path.join(OWN, 'new-layout');
 const FLAT_LAYOUT = path.join(OWN, 'flat-layout');
@@ -54,11 +55,17 @@ function blocks(line: Line, type: string): Line[] {
   return Array.isArray(c) ? c.filter((b: Line) => b?.type === type) : [];
 }
 
-describe('backfill of the real claude-code-viewer transcripts', () => {
-  const lines = readLines(VIEWER);
+describeWithFixtures('backfill of the real claude-code-viewer transcripts', () => {
+  // Read before the tests, not while they are collected: without the fixtures nothing is read.
+  let lines: Line[] = [];
   const store = openMemoryStore();
-  const report = backfill({ paths: [VIEWER], store });
-  const events = store.events();
+  let report: BackfillReport;
+  let events: EventRecord[] = [];
+  beforeAll(() => {
+    lines = readLines(VIEWER);
+    report = backfill({ paths: [VIEWER], store });
+    events = store.events();
+  });
 
   it('reads every line and stores every synthesized event', () => {
     expect(report.files).toBe(5);
@@ -271,7 +278,7 @@ describe('backfill of newer layouts (<session>/subagents/agent-<id>.jsonl)', () 
 });
 
 describe('backfill into SQLite', () => {
-  it('dedups against a hook-captured call and stays idempotent across reopenings', () => {
+  itWithFixtures('dedups against a hook-captured call and stays idempotent across reopenings', () => {
     const file = path.join(tempDir(), 'agentops.db');
     let store = openSqliteStore({ file });
     const hook = normalize(
@@ -368,7 +375,7 @@ describe('odd lines', () => {
 });
 
 describe('converter ids', () => {
-  it('are deterministic and follow bf-<session>-<tool_use_id|uuid>-<event>', () => {
+  itWithFixtures('are deterministic and follow bf-<session>-<tool_use_id|uuid>-<event>', () => {
     const run = (): BackfillPayload[] => {
       const c = createTranscriptConverter('hint');
       const out: BackfillPayload[] = [];

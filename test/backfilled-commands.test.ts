@@ -1,11 +1,12 @@
-// Every "see what was learned" command works on a backfilled real transcript (public data in
-// ../shared/fixtures), not only on the simulator's sessions.
+// Every "see what was learned" command works on a backfilled real transcript (public third-party
+// data, see test/helpers/fixtures.ts), not only on the simulator's sessions.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, SHARED_FIXTURES } from './helpers/paths.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeWithFixtures, fixture } from './helpers/fixtures.js';
+import { REPO_ROOT } from './helpers/paths.js';
 
 const CLI = path.join(REPO_ROOT, 'bin', 'agentops-meta.js');
 let root = '';
@@ -15,19 +16,19 @@ function cli(...args: string[]) {
   return spawnSync(process.execPath, [CLI, ...args], { env: { ...process.env, AGENTOPS_META_HOME: data, HOME: path.join(root, 'home') }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
 }
 
-beforeAll(() => {
-  root = fs.mkdtempSync(path.join(os.tmpdir(), 'am-backfilled-'));
-  data = path.join(root, 'data');
-  fs.mkdirSync(path.join(root, 'home'));
-  fs.mkdirSync(data);
-  fs.writeFileSync(path.join(data, 'config.json'), JSON.stringify({ learn: { min_sessions: 2 }, daemon: { autostart: false } }));
-  const r = cli('backfill', path.join(SHARED_FIXTURES, 'transcripts'), '--json');
-  expect(r.status, r.stderr).toBe(0);
-}, 60_000);
+describeWithFixtures('commands on a backfilled real transcript', () => {
+  beforeAll(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'am-backfilled-'));
+    data = path.join(root, 'data');
+    fs.mkdirSync(path.join(root, 'home'));
+    fs.mkdirSync(data);
+    fs.writeFileSync(path.join(data, 'config.json'), JSON.stringify({ learn: { min_sessions: 2 }, daemon: { autostart: false } }));
+    const r = cli('backfill', fixture('transcripts'), '--json');
+    expect(r.status, r.stderr).toBe(0);
+  }, 60_000);
 
-afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+  afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
-describe('commands on a backfilled real transcript', () => {
   it('status, sessions, tests and events see the imported sessions', () => {
     const status = JSON.parse(cli('status', '--json').stdout);
     expect(status.events).toBeGreaterThan(100);

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { analyzeBash, classifyBash, splitSegments } from '../src/core/bash-kind.js';
 import type { BashKind } from '../src/core/types.js';
-import { SHARED_FIXTURES } from './helpers/paths.js';
+import { describeWithFixtures, fixture } from './helpers/fixtures.js';
 
 const KINDS: readonly BashKind[] = [
   'test', 'build', 'typecheck', 'lint', 'format', 'git', 'install', 'run', 'search', 'file', 'other',
@@ -298,7 +298,7 @@ describe('splitSegments', () => {
   });
 });
 
-describe('classifyBash on real captured commands', () => {
+describeWithFixtures('classifyBash on real captured commands', () => {
   interface Payload {
     tool_name?: string;
     tool_input?: { command?: string };
@@ -307,7 +307,7 @@ describe('classifyBash on real captured commands', () => {
     const payloads = JSON.parse(readFileSync(file, 'utf8')) as Payload[];
     return payloads.filter((p) => p.tool_name === 'Bash').map((p) => p.tool_input?.command ?? '');
   }
-  const dir = path.join(SHARED_FIXTURES, 'hook-payloads', 'quantstats');
+  const dir = fixture('hook-payloads', 'quantstats');
 
   it('classifies the quantstats python -c one-liners as run, not test', () => {
     const commands = [...bashCommands(path.join(dir, 'pre_tool_use.json')), ...bashCommands(path.join(dir, 'post_tool_use.json'))];
@@ -332,7 +332,7 @@ describe('classifyBash on real captured commands', () => {
   });
 
   it('classifies the Bash commands of the real transcripts', () => {
-    const tdir = path.join(SHARED_FIXTURES, 'transcripts', 'claude-code-viewer');
+    const tdir = fixture('transcripts', 'claude-code-viewer');
     const commands: string[] = [];
     for (const f of readdirSync(tdir).filter((n) => n.endsWith('.jsonl'))) {
       for (const line of readFileSync(path.join(tdir, f), 'utf8').split('\n')) {

@@ -7,7 +7,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CAPTURE_EVENTS } from '../src/install/hook-spec.js';
 import { install } from '../src/install/install.js';
-import { REPO_ROOT, SHARED_FIXTURES } from './helpers/paths.js';
+import { fixture, itWithFixtures } from './helpers/fixtures.js';
+import { REPO_ROOT } from './helpers/paths.js';
 
 interface Run {
   code: number | null;
@@ -160,8 +161,8 @@ describe('installed capture hook, run through bash -c', () => {
     await captureOnce(captureWithArg(null), payload, 'Unknown');
   });
 
-  it('keeps real mid-2025 payloads (no tool_use_id) exactly', async () => {
-    const dir = path.join(SHARED_FIXTURES, 'hook-payloads', 'quantstats');
+  itWithFixtures('keeps real mid-2025 payloads (no tool_use_id) exactly', async () => {
+    const dir = fixture('hook-payloads', 'quantstats');
     const payloads = fs
       .readdirSync(dir)
       .filter((f) => f.endsWith('.json'))

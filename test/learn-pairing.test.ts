@@ -1,12 +1,11 @@
 // Pairing Pre/Post tool events into calls: by tool_use_id, and by FIFO for mid-2025 payloads
 // without ids (checked on real captured payloads).
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { pairToolCalls } from '../src/core/pairing.js';
 import type { EventRecord } from '../src/core/types.js';
-import { SHARED_FIXTURES } from './helpers/paths.js';
+import { describeWithFixtures, fixture } from './helpers/fixtures.js';
 import { event } from './learn-helpers.js';
 
 const S = 'sess-1';
@@ -128,15 +127,22 @@ function adapt(raw: Raw, id: string, ts: number): EventRecord {
   });
 }
 
-const dir = path.join(SHARED_FIXTURES, 'hook-payloads', 'quantstats');
-const pres = JSON.parse(readFileSync(path.join(dir, 'pre_tool_use.json'), 'utf8')) as Raw[];
-const posts = JSON.parse(readFileSync(path.join(dir, 'post_tool_use.json'), 'utf8')) as Raw[];
+const readQuantstats = (file: string): Raw[] => JSON.parse(readFileSync(fixture('hook-payloads', 'quantstats', file), 'utf8')) as Raw[];
 
-describe('pairToolCalls on the quantstats payloads', () => {
+describeWithFixtures('pairToolCalls on the quantstats payloads', () => {
   // The files hold 20 Pres and 14 Posts of one session, no ids, no times. Every Pre arrives first,
-  // then every Post, in file order: the adversarial case for FIFO.
-  const preEvents = pres.map((r, i) => adapt(r, `pre-${String(i).padStart(2, '0')}`, 1000 + i));
-  const postEvents = posts.map((r, i) => adapt(r, `post-${String(i).padStart(2, '0')}`, 100_000 + i));
+  // then every Post, in file order: the adversarial case for FIFO. Read before the tests, not while
+  // they are collected: without the fixtures the tests are skipped and nothing is read.
+  let pres: Raw[] = [];
+  let posts: Raw[] = [];
+  let preEvents: EventRecord[] = [];
+  let postEvents: EventRecord[] = [];
+  beforeAll(() => {
+    pres = readQuantstats('pre_tool_use.json');
+    posts = readQuantstats('post_tool_use.json');
+    preEvents = pres.map((r, i) => adapt(r, `pre-${String(i).padStart(2, '0')}`, 1000 + i));
+    postEvents = posts.map((r, i) => adapt(r, `post-${String(i).padStart(2, '0')}`, 100_000 + i));
+  });
 
   it('the fixture is what this test assumes', () => {
     expect(pres).toHaveLength(20);

@@ -5,7 +5,7 @@ import { parseMcpToolName, toolActor } from '../src/core/actor.js';
 import { normalize, type NormalizeContext } from '../src/core/normalize.js';
 import { parseSpoolName } from '../src/core/spool-name.js';
 import type { EventRecord } from '../src/core/types.js';
-import { SHARED_FIXTURES } from './helpers/paths.js';
+import { fixture, itWithFixtures } from './helpers/fixtures.js';
 
 const ctx: NormalizeContext = { projectOf: (cwd) => (cwd.startsWith('/repo') ? '/repo' : null), maxFieldChars: 4000 };
 
@@ -120,8 +120,8 @@ describe('normalize', () => {
     expect(e.payload.length).toBeLessThan(6000);
   });
 
-  it('normalizes every real mid-2025 payload (no tool_use_id, no permission_mode)', () => {
-    const dir = path.join(SHARED_FIXTURES, 'hook-payloads', 'quantstats');
+  itWithFixtures('normalizes every real mid-2025 payload (no tool_use_id, no permission_mode)', () => {
+    const dir = fixture('hook-payloads', 'quantstats');
     for (const file of fs.readdirSync(dir)) {
       const payloads = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as Record<string, unknown>[];
       for (const [i, p] of payloads.entries()) {

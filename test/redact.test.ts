@@ -3,7 +3,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { containsSecret, DEPTH_MARKER, MAX_DEPTH, redactDeep, redactText, secretNameKind } from '../src/core/redact.js';
-import { SHARED_FIXTURES } from './helpers/paths.js';
+import { describeWithFixtures, fixture, itWithFixtures } from './helpers/fixtures.js';
 import {
   leakedSecrets,
   NON_SECRETS,
@@ -347,12 +347,12 @@ describe('redactDeep', () => {
   });
 });
 
-describe('real captured data', () => {
+describeWithFixtures('real captured data', () => {
   function fixtureValues(): unknown[] {
     const values: unknown[] = [];
-    const hooks = path.join(SHARED_FIXTURES, 'hook-payloads', 'quantstats');
+    const hooks = fixture('hook-payloads', 'quantstats');
     for (const f of fs.readdirSync(hooks)) values.push(...(JSON.parse(fs.readFileSync(path.join(hooks, f), 'utf8')) as unknown[]));
-    const transcripts = path.join(SHARED_FIXTURES, 'transcripts', 'claude-code-viewer');
+    const transcripts = fixture('transcripts', 'claude-code-viewer');
     for (const f of fs.readdirSync(transcripts)) {
       for (const line of fs.readFileSync(path.join(transcripts, f), 'utf8').split('\n')) {
         if (line.trim() !== '') values.push(JSON.parse(line));
@@ -425,10 +425,10 @@ describe('property: random JSON with planted secrets', () => {
 });
 
 describe('throughput', () => {
-  it('redacts 20,000 typical ~2 KB payloads', () => {
+  itWithFixtures('redacts 20,000 typical ~2 KB payloads', () => {
     const rnd = seededRandom(42);
     const templates: Record<string, unknown>[] = [];
-    const hooks = path.join(SHARED_FIXTURES, 'hook-payloads', 'quantstats');
+    const hooks = fixture('hook-payloads', 'quantstats');
     for (const f of fs.readdirSync(hooks)) templates.push(...(JSON.parse(fs.readFileSync(path.join(hooks, f), 'utf8')) as Record<string, unknown>[]));
     // Real payloads with fresh ids (so nothing is served from the short-string memo that a live
     // stream would not also hit), and a planted secret in 1 of 50.

@@ -4,7 +4,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { detectTestRunner, parseTestRun } from '../src/core/test-output.js';
 import type { TestCounts } from '../src/core/types.js';
-import { REPO_ROOT, SHARED_FIXTURES } from './helpers/paths.js';
+import { fixture, itWithFixtures } from './helpers/fixtures.js';
+import { REPO_ROOT } from './helpers/paths.js';
 
 const OUTPUTS = path.join(REPO_ROOT, 'test', 'fixtures', 'test-outputs');
 const output = (name: string): string => readFileSync(path.join(OUTPUTS, name), 'utf8');
@@ -306,13 +307,13 @@ describe('parseTestRun on non-test commands', () => {
     }
   });
 
-  it('returns null for the real quantstats python -c checks that print "Test..." lines', () => {
+  itWithFixtures('returns null for the real quantstats python -c checks that print "Test..." lines', () => {
     interface Payload {
       tool_name?: string;
       tool_input?: { command?: string };
       tool_response?: { stdout?: string; stderr?: string };
     }
-    const file = path.join(SHARED_FIXTURES, 'hook-payloads', 'quantstats', 'post_tool_use.json');
+    const file = fixture('hook-payloads', 'quantstats', 'post_tool_use.json');
     const payloads = (JSON.parse(readFileSync(file, 'utf8')) as Payload[]).filter((p) => p.tool_name === 'Bash');
     expect(payloads.length).toBeGreaterThan(0);
     expect(payloads.some((p) => (p.tool_response?.stdout ?? '').includes('Test completed successfully'))).toBe(true);

@@ -9,7 +9,8 @@ import { bundledWorkerFile, WorkerPool } from '../src/ingest/worker-pool.js';
 import { simulate } from '../src/sim/simulate.js';
 import { dataPaths } from '../src/shell/paths.js';
 import { openMemoryStore } from '../src/store/memory.js';
-import { REPO_ROOT, SHARED_FIXTURES } from './helpers/paths.js';
+import { describeWithFixtures, fixture } from './helpers/fixtures.js';
+import { REPO_ROOT } from './helpers/paths.js';
 import { tempDirs } from './helpers/temp-dirs.js';
 
 const WORKERS = path.join(REPO_ROOT, 'test', 'fixtures', 'workers');
@@ -213,9 +214,9 @@ describe('ingest with the spool worker', () => {
   });
 });
 
-describe('backfill with normalize workers', () => {
+describeWithFixtures('backfill with normalize workers', () => {
   it('stores exactly what backfill in one thread stores', () => {
-    const transcripts = path.join(SHARED_FIXTURES, 'transcripts');
+    const transcripts = fixture('transcripts');
     const alone = openMemoryStore();
     const shared = openMemoryStore();
     const a = backfill({ paths: [transcripts], store: alone, workers: 0, batchSize: 100 });
