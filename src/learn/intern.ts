@@ -2,7 +2,7 @@
 // Integer ids are an in-memory detail of one run: everything that leaves the learner is keyed by name.
 import type { SessionTrace, Step } from '../core/types.js';
 import { decayWeight } from './stats.js';
-import { mix32, sessionVerdict, verdictAt } from './outcomes.js';
+import { mix32, nextTestVerdicts, sessionVerdict, verdictAt } from './outcomes.js';
 
 export class Interner {
   private readonly ids = new Map<string, number>();
@@ -46,6 +46,10 @@ export interface EncodedLog {
   offsets: Int32Array;
   /** outcomes.ts verdictAt, per position: how an occurrence ending there is judged */
   verdictAt: Int8Array;
+  /** per position: the verdict of the first test run at or after that step (any lane), UNKNOWN when none */
+  next_test: Int8Array;
+  /** per position: the session it belongs to */
+  session_of: Int32Array;
   /** step duration (end - start) per position */
   duration_ms: Float64Array;
   /** 0 ok, 1 error, 2 interrupted, 3 blocked or denied; per position */
@@ -103,6 +107,8 @@ export function encodeTraces(traces: readonly SessionTrace[], opts: EncodeOption
   const acts = new Int32Array(total);
   const offsets = new Int32Array(n + 1);
   const outcome = new Int8Array(total);
+  const nextTest = new Int8Array(total);
+  const sessionOf = new Int32Array(total);
   const duration = new Float64Array(total);
   const stepOutcome = new Uint8Array(total);
   const final = new Int8Array(n);
@@ -118,11 +124,14 @@ export function encodeTraces(traces: readonly SessionTrace[], opts: EncodeOption
     const t = traces[s]!;
     offsets[s] = pos;
     const at = verdictAt(t.steps);
+    const next = nextTestVerdicts(t.steps);
     let errs = 0;
     for (const i of lanes[s]!) {
       const step = t.steps[i]!;
       acts[pos] = interner.intern(step.activity);
       outcome[pos] = at[i]!;
+      nextTest[pos] = next[i]!;
+      sessionOf[pos] = s;
       duration[pos] = Math.max(0, step.end_ms - step.start_ms);
       stepOutcome[pos] = OUTCOME_CODE[step.outcome];
       if (step.outcome === 'error') errs++;
@@ -142,6 +151,8 @@ export function encodeTraces(traces: readonly SessionTrace[], opts: EncodeOption
     acts,
     offsets,
     verdictAt: outcome,
+    next_test: nextTest,
+    session_of: sessionOf,
     duration_ms: duration,
     step_outcome: stepOutcome,
     final,

@@ -13,7 +13,8 @@ import { encodeTraces, sortTraces } from './intern.js';
 import { buildEvidence } from './evidence.js';
 import { indexItems, mineDeepening, patternSessions, type MiningRun, type Projection, type SequenceDb } from './prefixspan.js';
 import { mineNgrams } from './ngrams.js';
-import { signalsOf, tallyProjection, UNKNOWN } from './outcomes.js';
+import { isTestActivity, signalsOf, tallyProjection, UNKNOWN } from './outcomes.js';
+import { recipeFinder } from './recipe.js';
 import { DEFAULT_RANK_OPTIONS, rankPatterns, type Candidate, type RankOptions } from './rank.js';
 import { Z95 } from './stats.js';
 
@@ -101,8 +102,16 @@ export function learn(traces: readonly SessionTrace[], options: LearnInput): Lea
 
   const ubiquitousItem = log.names.map((n) => (evidence.activities[n]?.support.sessions ?? 0) >= opts.ubiquitous * nSessions);
   const index = indexItems(db);
+  const candidates = runs.flatMap((r) => r.patterns);
+  const minKnown = opts.min_known;
+  const mined = new Set(candidates.filter((c) => c.gap === 1 && c.tally.known >= minKnown).map((c) => c.items.join(',')));
+  const testItem = log.names.map(isTestActivity);
+  const recipes = recipeFinder(
+    { log, index, isTest: (item) => testItem[item] === true, exists: (items) => mined.has(items.join(',')), ubiquitous: (item) => ubiquitousItem[item] === true },
+    { max_len: opts.max_len },
+  );
   const { good, anti, tested } = rankPatterns(
-    runs.flatMap((r) => r.patterns),
+    candidates,
     log.names,
     {
       weight: log.weight,
@@ -110,6 +119,7 @@ export function learn(traces: readonly SessionTrace[], options: LearnInput): Lea
       sessions: (items, g) => patternSessions(db, items, g, index, (_sid, end) => log.verdictAt[end] !== UNKNOWN),
       ubiquitous: (item) => ubiquitousItem[item] === true,
       signals: (items, g) => signalsOf(log, patternSessions(db, items, g, index)),
+      recipe: recipes.recipeOf,
     },
     opts,
   );

@@ -34,6 +34,11 @@ export type Verdict = 1 | 0 | -1;
 
 const SHELL_TEST = /^(Bash|PowerShell):test$/;
 
+/** Activities that run tests: the outcome carriers, never a recipe's last step (recipe.ts). */
+export function isTestActivity(name: string): boolean {
+  return SHELL_TEST.test(name);
+}
+
 /** The verdict of one step: PASS / FAIL when it is a test run, else UNKNOWN. */
 export function stepVerdict(step: Step): Verdict {
   if (step.outcome === 'interrupted' || step.outcome === 'blocked' || step.outcome === 'denied') return UNKNOWN;
@@ -53,6 +58,22 @@ export function verdictAt(steps: readonly Step[]): Int8Array {
   while (last >= 0 && stepVerdict(steps[last]!) === UNKNOWN) last--;
   if (last < 0) return out;
   out.fill(stepVerdict(steps[last]!), 0, last + 1);
+  return out;
+}
+
+/**
+ * nextTestVerdicts[i] = the verdict of the first test run at or after step i (UNKNOWN when none
+ * follows): how one occurrence ending at step i is judged when occurrences, not sessions, are
+ * compared (recipe.ts). An occurrence that ends with a test run is judged by that run.
+ */
+export function nextTestVerdicts(steps: readonly Step[]): Int8Array {
+  const out = new Int8Array(steps.length);
+  let next: Verdict = UNKNOWN;
+  for (let i = steps.length - 1; i >= 0; i--) {
+    const v = stepVerdict(steps[i]!);
+    if (v !== UNKNOWN) next = v;
+    out[i] = next;
+  }
   return out;
 }
 

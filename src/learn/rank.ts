@@ -72,7 +72,10 @@
 // 6. Lists sorted by score, then sessions, then names, then gap; cut to top_n.
 import type { SequentialPattern } from './types.js';
 import type { Signals, Tally } from './outcomes.js';
-import { wilsonInterval, Z95, type Interval } from './stats.js';
+import { erfc, normalQuantile, phi, wilsonInterval, Z95, type Interval } from './stats.js';
+
+// general statistics live in stats.ts; re-exported for the callers that found them here
+export { erfc, normalQuantile, phi };
 import { cmpStr } from './evidence.js';
 
 export interface Candidate {
@@ -126,6 +129,11 @@ export interface RankData {
   ubiquitous(item: number): boolean;
   /** secondary signals and dates, asked for reported patterns only */
   signals?(items: readonly number[], gap: number): Signals;
+  /**
+   * The recipe a discovered pattern stands for (recipe.ts): the form advice names. Without it each
+   * effect is told by its shortest form (step 5a).
+   */
+  recipe?(items: readonly number[], gap: number, dir: 1 | -1): { items: number[]; gap: number };
 }
 
 /** A reported sequential pattern and the gap its evidence was measured with (1 = contiguous). */
@@ -144,51 +152,6 @@ export function newcombeInterval(s1: number, n1: number, s2: number, n2: number,
     lower: d - Math.sqrt((p1 - w1.lower) ** 2 + (w2.upper - p2) ** 2),
     upper: d + Math.sqrt((w1.upper - p1) ** 2 + (p2 - w2.lower) ** 2),
   };
-}
-
-/**
- * Complementary error function, Chebyshev fit with fractional error below 1.2e-7 everywhere
- * (Numerical Recipes "erfcc", recalled; test/learn-rank.test.ts checks it against known values), so
- * small tail probabilities keep their relative precision.
- */
-export function erfc(x: number): number {
-  const z = Math.abs(x);
-  const t = 1 / (1 + 0.5 * z);
-  const r =
-    t *
-    Math.exp(
-      -z * z -
-        1.26551223 +
-        t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
-    );
-  return x >= 0 ? r : 2 - r;
-}
-
-/**
- * Standard normal quantile Φ⁻¹(p), Acklam's rational approximation with refinement-free relative
- * error below 1.2e-9 (coefficients recalled; test/learn-rank.test.ts checks known values).
- */
-export function normalQuantile(p: number): number {
-  if (!(p > 0)) return -Infinity;
-  if (!(p < 1)) return Infinity;
-  const a = [-3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.38357751867269e2, -3.066479806614716e1, 2.506628277459239];
-  const b = [-5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1];
-  const c = [-7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
-  const d = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416];
-  const lo = 0.02425;
-  if (p < lo) {
-    const q = Math.sqrt(-2 * Math.log(p));
-    return (((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) / ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1);
-  }
-  if (p > 1 - lo) return -normalQuantile(1 - p);
-  const q = p - 0.5;
-  const r = q * q;
-  return ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) / (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1);
-}
-
-/** Standard normal CDF Φ(x) (through erfc). */
-export function phi(x: number): number {
-  return 0.5 * erfc(-x / Math.SQRT2);
 }
 
 /** Two-sided p-value of the pooled two-proportion z-test of s1/n1 against s2/n2. */
@@ -535,6 +498,26 @@ export function rankPatterns(
     }
     return { sids: Int32Array.from(ids), flag, sums };
   };
+  /**
+   * A discovered pattern told as its recipe (recipe.ts), with the recipe's own evidence at the seed's
+   * z; the seed itself when the recipe is the seed, was not mined, or does not hold on its own.
+   */
+  const recipeForm = (seed: Found, dir: 1 | -1): Found | null => {
+    const r = data.recipe!(seed.cand.items, seed.cand.gap, dir);
+    const cand = byKey.get(patternKey(r.items, r.gap));
+    if (!cand || cand === seed.cand) return seed;
+    if (cand.items.length < opts.min_len || cand.tally.sessions < opts.min_sessions || cand.tally.known < opts.min_known) return seed;
+    const { pattern, lowerUplift, upperUplift } = describePattern(
+      cand.items.map((x) => names[x]!),
+      cand.tally,
+      totals,
+      seed.z,
+    );
+    if (lowerUplift === null || upperUplift === null) return seed;
+    if (dir === 1 ? !(lowerUplift > opts.min_uplift) : !(upperUplift < -opts.anti_margin)) return seed;
+    const bound = dir === 1 ? lowerUplift : upperUplift;
+    return { cand, simplest: cand, z: seed.z, pattern: { ...pattern, bound, score: dir * bound, max_gap: cand.gap } };
+  };
   const choose = (list: Found[], dir: 1 | -1, opposite: readonly Found[]): Found[] => {
     list.sort((a, b) => comparePatterns(a.pattern, b.pattern));
     // Step 5 asks several questions of every pattern it looks at: its z is Bonferroni over them.
@@ -543,12 +526,16 @@ export function rankPatterns(
     let chosen: Found[] = [];
     let union: SessionSet | null = null;
     let examined = 0;
-    for (const f of list) {
+    const told = new Set<string>();
+    for (const seed of list) {
       if (chosen.length >= opts.top_n || examined >= MAX_EXAMINED) break;
       examined++;
+      const f = data.recipe ? recipeForm(seed, dir) : seed;
+      if (!f) continue;
       const { cand } = f;
       const stepsKey = cand.items.join(',');
-      if (chosen.some((q) => q.cand.items.join(',') === stepsKey)) continue;
+      if (told.has(stepsKey) || chosen.some((q) => q.cand.items.join(',') === stepsKey)) continue;
+      told.add(stepsKey);
       // its own effect first, at z'
       const z = Math.max(f.z, zStep);
       if (z > f.z) {
@@ -556,18 +543,21 @@ export function rankPatterns(
         if (!(dir === 1 ? d.lowerUplift! > opts.min_uplift : d.upperUplift! < -opts.anti_margin)) continue;
       }
 
-      // It must beat each infix S among S's sessions (its own sessions are inside S's, outcomes.ts),
-      // from the tallies alone. When S is itself a tip of this list, S is the default and the extra
-      // steps must matter beyond doubt (z); otherwise (a single activity, or no tip) the nominal bar.
+      // Without recipes (step 5a): it must beat each infix S among S's sessions (its own sessions are
+      // inside S's, outcomes.ts), from the tallies alone. When S is itself a tip of this list, S is the
+      // default and the extra steps must matter beyond doubt (z); otherwise (a single activity, or no
+      // tip) the nominal bar. With recipes, recipe.ts decided which steps belong, on occurrences.
       const myClass = evidenceKey(cand.tally);
       const mine = sumsOf(cand.tally);
-      const beatsInfixes = infixes(cand.items).every((sub) => {
-        const s = byKey.get(patternKey(sub, cand.gap));
-        if (!s) return true;
-        const cls = evidenceKey(s.tally);
-        if (cls === myClass) return true;
-        return separates(mine, minus(sumsOf(s.tally), mine), dir, tips.has(cls) ? z : opts.z);
-      });
+      const beatsInfixes =
+        data.recipe !== undefined ||
+        infixes(cand.items).every((sub) => {
+          const s = byKey.get(patternKey(sub, cand.gap));
+          if (!s) return true;
+          const cls = evidenceKey(s.tally);
+          if (cls === myClass) return true;
+          return separates(mine, minus(sumsOf(s.tally), mine), dir, tips.has(cls) ? z : opts.z);
+        });
       if (!beatsInfixes) continue;
 
       // Near-duplicates: a chosen pattern Q that covers this one P (P has no effect outside Q) wins,

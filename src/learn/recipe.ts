@@ -1,0 +1,350 @@
+// Naming the whole recipe behind an effect. Pure.
+//
+// Ranking (rank.ts) finds THAT a pattern goes with passing (or failing) tests, at the session level,
+// with false-discovery control. Many patterns carry the same effect: for a planted A → B → C, then
+// tests, the miner also finds A → B, B → C, C → Bash:test, Bash:test → A (the previous episode's
+// test), gapped forms. Advice must name the recipe that worked, so each discovered pattern is grown
+// to its most specific supported form, on OCCURRENCES: an occurrence is judged by the first test run
+// at or after its last step (outcomes.ts nextTestVerdicts), not by the session.
+//
+// From a seed S (contiguous steps; a gapped seed is first filled in with the steps its minimal
+// occurrences have in between, by rule 2 or 3 below, else grown from its last step):
+// 1. Outcome carriers are not steps: test runs at the end of S are removed (the test is what judges
+//    the recipe: "… then run the tests" in the rendering), and so are those at its start (a test that
+//    closes the previous episode). A test run comes back as a first step only by rule 3.
+// 2. Nearly the same evidence, the longer form (δ-closure): S grows by the step x before or after it
+//    when >= `coverage` (90%) of S's known occurrences extend to x·S or S·x, unless the occurrences of
+//    S that do not extend have an effect of their own (their pass rate differs from that of all test
+//    runs, in the effect's direction): then x is not needed and S stays. An activity (nearly) every
+//    session has does not join this way: it is everywhere, so it tells nothing about these sessions.
+// 3. The step matters: S grows by x when the occurrences that extend pass significantly more (good)
+//    or less (anti) than those that do not. Session-clustered: occurrences of one session are not
+//    independent, so the variance of the difference is the cluster-robust (sandwich) one, floored by
+//    the binomial one. Bonferroni over the steps tried at that point.
+// 4. A step of the seed is dropped when the shorter form has an effect of its own outside the longer
+//    one and the step does not matter by rule 3.
+// Never after a test run (rule 1), never beyond `max_len` steps, never to a form the miner did not
+// find (`exists`: support and gates hold). A seed that ends as one activity is given back as it was
+// (X → Bash:test says "X, then test", and nothing longer explains it).
+import type { ItemIndex } from './prefixspan.js';
+import { PASS, UNKNOWN } from './outcomes.js';
+import { normalQuantile } from './stats.js';
+
+export interface OccurrenceLog {
+  acts: Int32Array;
+  offsets: Int32Array;
+  session_of: Int32Array;
+  /** per position: verdict of the first test run at or after it (outcomes.ts nextTestVerdicts) */
+  next_test: Int8Array;
+}
+
+export interface RecipeContext {
+  log: OccurrenceLog;
+  index: ItemIndex;
+  isTest(item: number): boolean;
+  /** a contiguous pattern the miner found and the gates let through */
+  exists(items: readonly number[]): boolean;
+  /** an activity (nearly) every session has (rank.ts `ubiquitous`) */
+  ubiquitous(item: number): boolean;
+  /** told each decision, for debugging and tests */
+  trace?(what: string, items: readonly number[]): void;
+}
+
+export interface RecipeOptions {
+  /** δ: the share of a pattern's known occurrences an extension must keep to be the same evidence */
+  coverage: number;
+  /** family-wise error of the "does this step matter" tests at one growth point */
+  alpha: number;
+  /** known occurrences each compared group needs */
+  min_group: number;
+  max_len: number;
+}
+
+export const DEFAULT_RECIPE_OPTIONS: RecipeOptions = { coverage: 0.9, alpha: 0.05, min_group: 5, max_len: 4 };
+
+const NONE = -1;
+
+/** Start positions of a contiguous pattern's occurrences, ascending. */
+export function contiguousOccurrences(log: OccurrenceLog, index: ItemIndex, items: readonly number[]): Int32Array {
+  const L = items.length;
+  const first = items[0];
+  if (L === 0 || first === undefined || first < 0 || first + 1 >= index.start.length) return new Int32Array(0);
+  const out: number[] = [];
+  for (let t = index.start[first]!; t < index.start[first + 1]!; t++) {
+    const p = index.pos[t]!;
+    if (p + L > log.offsets[log.session_of[p]! + 1]!) continue;
+    let k = 1;
+    while (k < L && log.acts[p + k] === items[k]) k++;
+    if (k === L) out.push(p);
+  }
+  return Int32Array.from(out);
+}
+
+/** Occurrence outcomes by group, per session, for clustered comparisons. */
+interface Groups {
+  /** per cluster (session, in order): known occurrences and passes in group A and in group B */
+  nA: number[];
+  yA: number[];
+  nB: number[];
+  yB: number[];
+}
+
+/** Groups entries 0..n-1 (ascending by session) by `inA`; entries with an unknown outcome are left out. */
+function groupEntries(n: number, sidOf: (i: number) => number, verdictOf: (i: number) => number, inA: (i: number) => boolean): Groups {
+  const g: Groups = { nA: [], yA: [], nB: [], yB: [] };
+  let last = -1;
+  for (let i = 0; i < n; i++) {
+    const v = verdictOf(i);
+    if (v === UNKNOWN) continue;
+    const sid = sidOf(i);
+    if (sid !== last) {
+      g.nA.push(0);
+      g.yA.push(0);
+      g.nB.push(0);
+      g.yB.push(0);
+      last = sid;
+    }
+    const k = g.nA.length - 1;
+    const pass = v === PASS ? 1 : 0;
+    if (inA(i)) {
+      g.nA[k]!++;
+      g.yA[k]! += pass;
+    } else {
+      g.nB[k]!++;
+      g.yB[k]! += pass;
+    }
+  }
+  return g;
+}
+
+/** The occurrences starting at `starts` (a pattern of `len` steps), grouped by `inA(start)`. */
+function groupBy(log: OccurrenceLog, starts: Int32Array, len: number, inA: (p: number) => boolean): Groups {
+  return groupEntries(
+    starts.length,
+    (i) => log.session_of[starts[i]!]!,
+    (i) => log.next_test[starts[i]! + len - 1]!,
+    (i) => inA(starts[i]!),
+  );
+}
+
+const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
+
+/**
+ * z of rate(A) - rate(B) with a session-clustered (sandwich) variance, floored by the binomial variance
+ * of the pooled rate (Agresti–Caffo-shrunk, so that 0 of n or n of n still has a variance).
+ */
+export function clusteredDifferenceZ(g: Groups): number {
+  const nA = sum(g.nA);
+  const nB = sum(g.nB);
+  if (nA === 0 || nB === 0) return 0;
+  const pA = sum(g.yA) / nA;
+  const pB = sum(g.yB) / nB;
+  const K = g.nA.length;
+  let v = 0;
+  for (let k = 0; k < K; k++) {
+    const r = (g.yA[k]! - pA * g.nA[k]!) / nA - (g.yB[k]! - pB * g.nB[k]!) / nB;
+    v += r * r;
+  }
+  v *= K > 1 ? K / (K - 1) : 1;
+  const pooled = (sum(g.yA) + sum(g.yB) + 1) / (nA + nB + 2);
+  const v0 = pooled * (1 - pooled) * (1 / nA + 1 / nB);
+  return (pA - pB) / Math.sqrt(Math.max(v, v0));
+}
+
+/** z of rate(B) - p0 (one sample, clustered, floored by the binomial variance at p0). */
+function clusteredRateZ(g: Groups, p0: number): number {
+  const nB = sum(g.nB);
+  if (nB === 0) return 0;
+  const pB = sum(g.yB) / nB;
+  const K = g.nB.filter((n) => n > 0).length;
+  let v = 0;
+  for (let k = 0; k < g.nB.length; k++) {
+    const r = (g.yB[k]! - pB * g.nB[k]!) / nB;
+    v += r * r;
+  }
+  v *= K > 1 ? K / (K - 1) : 1;
+  const q = Math.min(0.99, Math.max(0.01, p0));
+  return (pB - q) / Math.sqrt(Math.max(v, (q * (1 - q)) / nB));
+}
+
+/** The critical z of a two-sided test at `alpha` Bonferroni-split over `m` questions. */
+const zCritical = (alpha: number, m: number): number => normalQuantile(1 - alpha / (2 * Math.max(1, m)));
+
+export interface RecipeFinder {
+  /** the recipe a seed pattern stands for (contiguous unless a gapped seed could not be filled in) */
+  recipeOf(seed: readonly number[], gap: number, dir: 1 | -1): { items: number[]; gap: number };
+  /** the pass rate of all known occurrences (every step judged by its next test run) */
+  readonly p0: number;
+}
+
+export function recipeFinder(ctx: RecipeContext, options: Partial<RecipeOptions> = {}): RecipeFinder {
+  const opts = { ...DEFAULT_RECIPE_OPTIONS, ...options };
+  const { log, index } = ctx;
+  let known = 0;
+  let passed = 0;
+  for (const v of log.next_test) {
+    if (v === UNKNOWN) continue;
+    known++;
+    if (v === PASS) passed++;
+  }
+  const p0 = known > 0 ? passed / known : 0.5;
+  const occ = new Map<string, Int32Array>();
+  const occurrencesOf = (items: readonly number[]): Int32Array => {
+    const k = items.join(',');
+    let o = occ.get(k);
+    if (!o) occ.set(k, (o = contiguousOccurrences(log, index, items)));
+    return o;
+  };
+  const sameSession = (a: number, b: number): boolean => a >= 0 && b < log.acts.length && log.session_of[a] === log.session_of[b];
+  const before = (p: number): number => (p > 0 && sameSession(p - 1, p) ? log.acts[p - 1]! : NONE);
+  const after = (p: number, len: number): number => (sameSession(p, p + len) ? log.acts[p + len]! : NONE);
+
+  /** "The occurrences outside the extension have an effect of their own" (rules 2 and 4). */
+  const ownEffectOutside = (g: Groups, dir: 1 | -1): boolean => {
+    if (sum(g.nB) < opts.min_group) return false;
+    return dir * clusteredRateZ(g, p0) > zCritical(opts.alpha, 2);
+  };
+
+  /** One growth step of `core` (rules 2 and 3), or null. */
+  const growOnce = (core: number[], dir: 1 | -1): number[] | null => {
+    if (core.length >= opts.max_len) return null;
+    const starts = occurrencesOf(core);
+    const L = core.length;
+    const knownStarts = Array.from(starts).filter((p) => log.next_test[p + L - 1] !== UNKNOWN);
+    const n = knownStarts.length;
+    if (n < opts.min_group) return null;
+    const left = new Map<number, number>();
+    const right = new Map<number, number>();
+    for (const p of knownStarts) {
+      const b = before(p);
+      const a = after(p, L);
+      if (b !== NONE) left.set(b, (left.get(b) ?? 0) + 1);
+      if (a !== NONE && !ctx.isTest(a)) right.set(a, (right.get(a) ?? 0) + 1);
+    }
+    interface Option {
+      items: number[];
+      /** the step added */
+      x: number;
+      /** a test run before the core: joins only when it matters (rule 1) */
+      leadingTest: boolean;
+      count: number;
+      inA: (p: number) => boolean;
+    }
+    const options: Option[] = [];
+    for (const [x, count] of left) options.push({ items: [x, ...core], x, leadingTest: ctx.isTest(x), count, inA: (p) => before(p) === x });
+    for (const [x, count] of right) options.push({ items: [...core, x], x, leadingTest: false, count, inA: (p) => after(p, L) === x });
+    const usable = options.filter((o) => ctx.exists(o.items));
+    // rule 2: nearly the same evidence (not for a step every session has: it cannot tell these
+    // occurrences from any others, so it is padding unless rule 3 shows it matters)
+    const widest = usable.filter((o) => !o.leadingTest && !ctx.ubiquitous(o.x)).sort((a, b) => b.count - a.count)[0];
+    if (widest && widest.count >= opts.coverage * n && !ownEffectOutside(groupBy(log, starts, L, widest.inA), dir)) return widest.items;
+    // rule 3: the step matters
+    const tried = usable.filter((o) => o.count >= opts.min_group && n - o.count >= opts.min_group);
+    const zc = zCritical(opts.alpha, tried.length);
+    let best: { items: number[]; z: number } | null = null;
+    for (const o of tried) {
+      const z = dir * clusteredDifferenceZ(groupBy(log, starts, L, o.inA));
+      if (z > zc && (!best || z > best.z)) best = { items: o.items, z };
+    }
+    return best?.items ?? null;
+  };
+
+  /** Rule 4: drop the first or last step when it does not matter and the rest stands alone. */
+  const shrinkOnce = (P: number[], dir: 1 | -1): number[] | null => {
+    if (P.length < 2) return null;
+    for (const side of ['first', 'last'] as const) {
+      const S = side === 'first' ? P.slice(1) : P.slice(0, -1);
+      if (!ctx.exists(S) && S.length > 1) continue;
+      const starts = occurrencesOf(S);
+      const L = S.length;
+      const x = side === 'first' ? P[0]! : P[P.length - 1]!;
+      const inA = side === 'first' ? (p: number) => before(p) === x : (p: number) => after(p, L) === x;
+      const g = groupBy(log, starts, L, inA);
+      if (!ownEffectOutside(g, dir)) continue;
+      if (sum(g.nA) >= opts.min_group && dir * clusteredDifferenceZ(g) > zCritical(opts.alpha, 2)) continue;
+      return S;
+    }
+    return null;
+  };
+
+  /**
+   * A gapped seed is the contiguous run its minimal occurrences (per end, the tightest embedding)
+   * most often have, when that run is nearly all of them (rule 2) or matters (rule 3).
+   */
+  const fillIn = (seed: readonly number[], gap: number, dir: 1 | -1): number[] | null => {
+    const { acts, offsets, session_of } = log;
+    const first = seed[0]!;
+    const starts: number[] = [];
+    const ends: number[] = [];
+    const byEnd = new Map<number, number>();
+    for (let t = index.start[first]!; t < index.start[first + 1]!; t++) {
+      const p0 = index.pos[t]!;
+      const end = offsets[session_of[p0]! + 1]!;
+      let p = p0;
+      let k = 1;
+      for (; k < seed.length; k++) {
+        let q = p + 1;
+        while (q < end && q <= p + gap && acts[q] !== seed[k]) q++;
+        if (q >= end || q > p + gap) break;
+        p = q;
+      }
+      if (k < seed.length) continue;
+      // minimal occurrences: of embeddings ending at the same step, the tightest (latest start)
+      const seen = byEnd.get(p);
+      if (seen !== undefined) starts[seen] = p0;
+      else {
+        byEnd.set(p, starts.length);
+        starts.push(p0);
+        ends.push(p);
+      }
+    }
+    const keyOf = (i: number): string => Array.from(acts.subarray(starts[i]!, ends[i]! + 1)).join(',');
+    const spans = new Map<string, number>();
+    let n = 0;
+    for (let i = 0; i < starts.length; i++) {
+      if (log.next_test[ends[i]!] === UNKNOWN) continue;
+      n++;
+      spans.set(keyOf(i), (spans.get(keyOf(i)) ?? 0) + 1);
+    }
+    let best: [string, number] | null = null;
+    for (const e of spans) if (!best || e[1] > best[1]) best = e;
+    if (!best || n < opts.min_group) return null;
+    const items = best[0].split(',').map(Number);
+    if (items.length > opts.max_len + 1) return null;
+    const key = best[0];
+    const g = groupEntries(starts.length, (i) => session_of[starts[i]!]!, (i) => log.next_test[ends[i]!]!, (i) => keyOf(i) === key);
+    if (best[1] >= opts.coverage * n && !ownEffectOutside(g, dir)) return items;
+    if (sum(g.nA) >= opts.min_group && sum(g.nB) >= opts.min_group && dir * clusteredDifferenceZ(g) > zCritical(opts.alpha, 1)) return items;
+    return null;
+  };
+
+  const recipeOf = (seed: readonly number[], gap: number, dir: 1 | -1): { items: number[]; gap: number } => {
+    // A gapped seed that does not fill in is grown from its last step that is not a test run: growth
+    // adds only the steps the occurrences support, and the seed stays when none is.
+    const lastStep = [...seed].reverse().find((x) => !ctx.isTest(x));
+    const filled = gap > 1 && seed.length > 1 ? fillIn(seed, gap, dir) : [...seed];
+    let core: number[] = filled ?? (lastStep === undefined ? [] : [lastStep]);
+    // rule 1: outcome carriers are not steps; what came before a test run inside the seed was judged
+    // by that test run, so the recipe is what follows the last one
+    while (core.length > 0 && ctx.isTest(core[core.length - 1]!)) core.pop();
+    for (let i = core.length - 1; i >= 0; i--) if (ctx.isTest(core[i]!)) {
+      core = core.slice(i + 1);
+      break;
+    }
+    ctx.trace?.('core', core);
+    if (core.length === 0 || (core.length > 1 && !ctx.exists(core))) return { items: [...seed], gap };
+    const seen = new Set<string>([core.join(',')]);
+    for (let step = 0; step < 2 * opts.max_len; step++) {
+      const grown = growOnce(core, dir);
+      const next: number[] | null = grown ?? shrinkOnce(core, dir);
+      if (!next || seen.has(next.join(','))) break;
+      ctx.trace?.(grown ? 'grow' : 'shrink', next);
+      seen.add(next.join(','));
+      core = next;
+    }
+    if (core.length < 2) return { items: [...seed], gap };
+    return { items: core, gap: 1 };
+  };
+
+  return { recipeOf, p0 };
+}
