@@ -86,6 +86,13 @@ if [ -z "$health" ]; then
   fi
 fi
 
+# A learning-commit notice (where the first one went, or why one could not be made) is shown once,
+# when there is no health warning to show instead; then it is moved aside.
+if [ -z "$health" ] && [ -f "$ctx/learning.msg" ]; then
+  IFS= read -r health <"$ctx/learning.msg"
+  mv -f "$ctx/learning.msg" "$ctx/learning.msg.shown"
+fi
+
 # Start the daemon when it is not running (it ingests and learns in the background). The learner
 # writes the node binary and our CLI, one per line, to context/autostart when autostart is on.
 if [ -f "$ctx/autostart" ]; then

@@ -208,13 +208,22 @@ describe('state checks', () => {
   it('learning repository: missing, not a repository, or fine', () => {
     const repo = path.join(root, 'learnings');
     const config = { ...DEFAULT_CONFIG, nightly: { ...DEFAULT_CONFIG.nightly, repo } };
-    expect(byId(checkLearning(config, paths, REPO_ROOT, {}, now), 'learning.repo')?.severity).toBe('problem');
+    expect(byId(checkLearning(config, paths, {}, now), 'learning.repo')?.severity).toBe('problem');
     fs.mkdirSync(repo);
-    expect(byId(checkLearning(config, paths, REPO_ROOT, {}, now), 'learning.repo')).toMatchObject({ severity: 'problem', detail: expect.stringContaining('not the top of a git repository') });
+    expect(byId(checkLearning(config, paths, {}, now), 'learning.repo')).toMatchObject({ severity: 'problem', detail: expect.stringContaining('not the top of a git repository') });
     gitInit(repo);
-    const checks = checkLearning(config, paths, REPO_ROOT, { last_learn: new Date(now - 3_600_000).toISOString() }, now);
+    const checks = checkLearning(config, paths, { last_learn: new Date(now - 3_600_000).toISOString() }, now);
     expect(byId(checks, 'learning.repo')).toMatchObject({ severity: 'ok', detail: expect.stringContaining('no learning commit yet') });
     expect(byId(checks, 'learning.last')).toMatchObject({ severity: 'ok', detail: 'last learning run 1.0 h ago' });
+  });
+
+  it('learning repository: by default <data>/library, never this checkout, and doctor does not create it', () => {
+    // This checkout is a git repository; it used to be the default learning repository (issue 12).
+    const check = byId(checkLearning(DEFAULT_CONFIG, paths, {}, now), 'learning.repo');
+    expect(check).toMatchObject({ severity: 'info', detail: `${path.join(paths.home, 'library')} (the default, in the data folder) is created by the first learning commit` });
+    expect(fs.existsSync(path.join(paths.home, 'library'))).toBe(false);
+    gitInit(path.join(paths.home, 'library'));
+    expect(byId(checkLearning(DEFAULT_CONFIG, paths, {}, now), 'learning.repo')).toMatchObject({ severity: 'ok', detail: expect.stringMatching(/library \(the default, in the data folder\); no learning commit yet$/) });
   });
 });
 

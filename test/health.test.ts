@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { healthMessage, ingestProblem } from '../src/shell/health.js';
+import { healthMessage, ingestProblem, learningNotice, recordLearningNotice } from '../src/shell/health.js';
 import { REPO_ROOT } from './helpers/paths.js';
 
 const CLI = path.join(REPO_ROOT, 'bin', 'agentops-meta.js');
@@ -53,4 +53,28 @@ describe('health signal', () => {
     expect(cli(h, 'ingest').status).toBe(0);
     expect(systemMessage(h)).toBe('agentops-meta quarantined 30 of the last 30 captured payloads. Run `agentops-meta doctor` to see why.');
   });
+
+  it('names where learning commits went when it made the repository, and why one could not be made; nothing otherwise', () => {
+    const base = { repo: '/d/library', why: 'data folder' as const };
+    expect(learningNotice({ ...base, created: true, outcome: { status: 'committed' } })).toBe(
+      'agentops-meta committed what it learned to /d/library (the default, in the data folder); review it with `git -C /d/library log -p`. To commit elsewhere: agentops-meta install --learning-repo DIR.',
+    );
+    expect(learningNotice({ ...base, created: false, outcome: { status: 'committed' } })).toBeNull();
+    expect(learningNotice({ ...base, created: false, outcome: { status: 'deferred', reason: 'a rebase is in progress' } })).toBe(
+      'agentops-meta could not commit what it learned to /d/library (the default, in the data folder): a rebase is in progress. Run `agentops-meta doctor`.',
+    );
+    expect(learningNotice({ ...base, created: false, outcome: { status: 'skipped', reason: 'nothing learned yet' } })).toBeNull();
+    expect(learningNotice({ ...base, created: false, outcome: { status: 'unchanged' } })).toBeNull();
+  });
+
+  it('shows a learning notice once, at the next session start without a capture warning', () => {
+    const h = home();
+    recordLearningNotice(path.join(h, 'context'), 'agentops-meta committed what it learned to /x');
+    fs.writeFileSync(path.join(h, 'context', 'health.msg'), `${JSON.stringify('capture is broken')}\n`);
+    expect(systemMessage(h)).toBe('capture is broken'); // the warning first; the notice waits
+    fs.rmSync(path.join(h, 'context', 'health.msg'));
+    expect(systemMessage(h)).toBe('agentops-meta committed what it learned to /x');
+    expect(systemMessage(h)).toBeNull();
+  });
 });
+

@@ -4,8 +4,10 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { pairToolCalls } from '../core/pairing.js';
 import type { EventRecord } from '../core/types.js';
+import { loadConfig } from '../config/load.js';
 import { ingestSpool } from '../ingest/ingest.js';
 import { withHealth } from '../shell/health.js';
+import { describeLearningRepo, learningRepo } from '../shell/paths.js';
 import { enforceRetention } from '../shell/retention.js';
 import { effectiveConfig } from './config-command.js';
 import type { CliContext } from './context.js';
@@ -41,15 +43,20 @@ export function registerCaptureCommands(program: Command, ctx: CliContext): void
 
   program
     .command('status')
-    .description('events captured, pending spool, quarantine, last ingest, database size')
+    .description('events captured, pending spool, quarantine, last ingest, database size, where learning commits go')
     .option('--json', 'print as JSON')
     .action((opts: { json?: boolean }) => {
+      // status works with a broken configuration too; doctor explains that one.
+      const loaded = loadConfig(ctx.paths.config, null);
+      const repo = loaded.ok ? learningRepo(loaded.config.nightly.repo, ctx.paths) : null;
       const status = ctx.withStore((store) => ({
         ...store.counts(),
         pending_spool: countSpool(ctx.paths.spool),
         last_ingest: store.getMeta('last_ingest'),
         database_bytes: fileSize(ctx.paths.db) + fileSize(`${ctx.paths.db}-wal`),
         data_dir: ctx.paths.home,
+        learning_repo: repo?.dir ?? null,
+        learning_repo_why: repo?.why ?? null,
       }));
       if (opts.json) return ctx.json(status);
       ctx.out(
@@ -64,6 +71,7 @@ export function registerCaptureCommands(program: Command, ctx: CliContext): void
             ['last ingest', status.last_ingest ?? 'never'],
             ['database size', formatBytes(status.database_bytes)],
             ['data folder', status.data_dir],
+            ['learning commits go to', repo ? describeLearningRepo(repo) : 'unknown: the configuration is invalid (see agentops-meta doctor)'],
           ],
         ),
       );

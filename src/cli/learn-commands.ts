@@ -12,7 +12,7 @@ import { projectSlug, type ContextBundle } from '../plan/context.js';
 import { selectForPrompt } from '../plan/select.js';
 import { ingestSpool } from '../ingest/ingest.js';
 import { writeCaptureRules, writeContext } from '../shell/context-writer.js';
-import { withHealth } from '../shell/health.js';
+import { learningNotice, recordLearningNotice, withHealth } from '../shell/health.js';
 import { runLearning } from '../shell/learn-run.js';
 import { packageRoot } from '../shell/package-root.js';
 import { effectiveConfig } from './config-command.js';
@@ -65,13 +65,16 @@ export function localDate(d: Date): string {
 export async function commitNow(ctx: CliContext, run: LearnNow, now: Date, repo?: string): Promise<LearningCommitReport> {
   const { config } = effectiveConfig(ctx, null);
   const { evaluation, validatedKeys } = evaluateLearning(run.traces, config, run.as_of);
-  return learningCommit({ result: run.result, evaluation, advice: run.advice, validatedKeys, date: localDate(now), config, paths: ctx.paths, repo, packageRoot: packageRoot() });
+  const report = await learningCommit({ result: run.result, evaluation, advice: run.advice, validatedKeys, date: localDate(now), config, paths: ctx.paths, repo });
+  recordLearningNotice(ctx.paths.context, learningNotice(report));
+  return report;
 }
 
 export function describeCommit(c: LearningCommitReport): string {
   const o = c.outcome;
   if (o.status === 'committed') return `learning commit ${o.sha.slice(0, 10)} in ${c.repo}: ${o.changed.length} files changed${o.warning ? ` (warning: ${o.warning})` : ''}`;
   if (o.status === 'unchanged') return `no learning commit: nothing changed in ${c.repo}`;
+  if (o.status === 'skipped') return `no learning commit: ${o.reason}`;
   return `learning commit deferred: ${o.reason}`;
 }
 
@@ -95,7 +98,7 @@ export function registerLearnCommands(program: Command, ctx: CliContext): void {
     .command('learn')
     .description('ingest, mine patterns, and precompute what new sessions are told; with --commit, commit the pattern library to git')
     .option('--commit', 'render patterns/ and metrics/ and commit them to the learning repository')
-    .option('--repo <dir>', 'learning repository for --commit (default: config nightly.repo, else this checkout when it is a git repository, else <data>/library)')
+    .option('--repo <dir>', 'learning repository for --commit (default: config nightly.repo, else <data>/library)')
     .option('--json', 'print the result as JSON')
     .action(async (opts: { json?: boolean; commit?: boolean; repo?: string }) => {
       if (opts.repo && !opts.commit) throw new UsageError('--repo goes with --commit');
@@ -170,7 +173,7 @@ export function registerLearnCommands(program: Command, ctx: CliContext): void {
  * The advice file the SessionStart hook would read for a folder: the folder's own, else that of the
  * nearest folder above it that has one (projects are learned by git root), else the global one.
  */
-function sessionStartKey(contextDir: string, folder: string): string {
+export function sessionStartKey(contextDir: string, folder: string): string {
   for (let d = folder; ; d = path.dirname(d)) {
     const slug = projectSlug(d);
     if (fs.existsSync(path.join(contextDir, 'session-start', `${slug}.ctx`))) return slug;

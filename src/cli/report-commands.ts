@@ -12,7 +12,7 @@ import type { Config } from '../config/schema.js';
 import type { SessionTrace } from '../core/types.js';
 import { formatDoctor, runDoctor } from '../doctor/doctor.js';
 import { loadLatency } from '../doctor/latency.js';
-import { evalHistory, learningRepo } from '../doctor/learning-repo.js';
+import { evalHistory } from '../doctor/learning-repo.js';
 import { spoolState } from '../doctor/state-checks.js';
 import { buildTraces } from '../learn/traces.js';
 import type { LearnResult } from '../learn/types.js';
@@ -24,6 +24,7 @@ import { usageIndex } from '../report/usage.js';
 import { evaluateLearning } from '../shell/evaluate-run.js';
 import { learnAll } from '../shell/learn-run.js';
 import { packageRoot } from '../shell/package-root.js';
+import { learningRepo } from '../shell/paths.js';
 import { effectiveConfig } from './config-command.js';
 import type { CliContext } from './context.js';
 import { CliError, UsageError } from './errors.js';
@@ -87,7 +88,7 @@ function asOf(traces: SessionTrace[], fallback: number): number {
 function evaluations(ctx: CliContext, traces: SessionTrace[], config: Config, now: number, repo?: string): EvalPoint[] {
   let history: EvalPoint[] = [];
   try {
-    const dir = learningRepo(config, ctx.paths, packageRoot(), repo).dir;
+    const dir = learningRepo(config.nightly.repo, ctx.paths, repo).dir;
     history = evalHistory(dir).flatMap((v) => evalPoint(v.json, v.at, v.sha) ?? []);
   } catch {
     history = [];

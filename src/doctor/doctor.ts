@@ -66,7 +66,7 @@ export function runDoctor(options: DoctorOptions): DoctorReport {
   checks.push(...checkSpool(spoolState(options.paths), daemon.severity === 'ok', nowMs));
   const db = databaseState(options.paths);
   checks.push(...checkDatabase(db, options.paths));
-  checks.push(...checkLearning(config, options.paths, options.packageRoot, db.meta, nowMs));
+  checks.push(...checkLearning(config, options.paths, db.meta, nowMs));
   return summarise(checks, latency);
 }
 

@@ -1,17 +1,8 @@
-// The learning repository, read-only: which folder it is, its last learning commit, and the history
-// of metrics/eval.json. Resolved the way learning-commit.ts resolves it (config nightly.repo, else
-// this checkout when it is a git repository, else <data>/library), but without creating anything.
-// Shell: runs git.
+// The learning repository, read-only: its last learning commit and the history of metrics/eval.json.
+// Which folder it is comes from the one resolver, learningRepo() in shell/paths.ts; nothing here
+// creates it. Shell: runs git.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
-import type { Config } from '../config/schema.js';
-import type { DataPaths } from '../shell/paths.js';
-
-export interface LearningRepo {
-  dir: string;
-  why: 'configured' | 'checkout' | 'data folder';
-}
 
 function git(dir: string, args: string[]): string | null {
   try {
@@ -38,13 +29,6 @@ export function isRepoTop(dir: string): boolean {
   } catch {
     return false;
   }
-}
-
-export function learningRepo(config: Config, paths: DataPaths, packageRoot: string, override?: string): LearningRepo {
-  const chosen = override ?? config.nightly.repo;
-  if (chosen) return { dir: path.resolve(chosen), why: 'configured' };
-  if (isRepoTop(packageRoot)) return { dir: packageRoot, why: 'checkout' };
-  return { dir: path.join(paths.home, 'library'), why: 'data folder' };
 }
 
 export interface LastCommit {

@@ -8,9 +8,9 @@ import { loadConfig } from '../config/load.js';
 import { DEFAULT_CONFIG, type Config } from '../config/schema.js';
 import { parseSpoolName } from '../core/spool-name.js';
 import { runningPid } from '../daemon/daemon.js';
-import type { DataPaths } from '../shell/paths.js';
+import { describeLearningRepo, learningRepo, type DataPaths } from '../shell/paths.js';
 import { MIGRATIONS } from '../store/schema.js';
-import { gitAvailable, isRepoTop, lastLearningCommit, learningRepo } from './learning-repo.js';
+import { gitAvailable, isRepoTop, lastLearningCommit } from './learning-repo.js';
 import type { Check } from './types.js';
 
 const HOUR = 3_600_000;
@@ -191,7 +191,7 @@ export function checkDatabase(d: DatabaseState, paths: DataPaths): Check[] {
   return checks;
 }
 
-export function checkLearning(config: Config, paths: DataPaths, packageRoot: string, meta: Record<string, string>, now: number): Check[] {
+export function checkLearning(config: Config, paths: DataPaths, meta: Record<string, string>, now: number): Check[] {
   const checks: Check[] = [];
   const lastLearn = meta.last_learn ? Date.parse(meta.last_learn) : null;
   checks.push(
@@ -203,17 +203,17 @@ export function checkLearning(config: Config, paths: DataPaths, packageRoot: str
     checks.push({ id: 'learning.repo', title: 'learning repository', severity: config.nightly.commit ? 'warn' : 'info', detail: 'git is not installed: learnings cannot be committed', fix: 'install git' });
     return checks;
   }
-  const repo = learningRepo(config, paths, packageRoot);
+  const repo = learningRepo(config.nightly.repo, paths);
   if (!fs.existsSync(repo.dir)) {
     checks.push(
       repo.why === 'configured'
         ? { id: 'learning.repo', title: 'learning repository', severity: 'problem', detail: `nightly.repo is ${repo.dir}, which does not exist: nightly commits are deferred`, fix: `create it (git init ${repo.dir}) or change nightly.repo` }
-        : { id: 'learning.repo', title: 'learning repository', severity: 'info', detail: `${repo.dir} (${repo.why}) is created by the first learning commit` },
+        : { id: 'learning.repo', title: 'learning repository', severity: 'info', detail: `${describeLearningRepo(repo)} is created by the first learning commit` },
     );
     return checks;
   }
   if (!isRepoTop(repo.dir)) {
-    checks.push({ id: 'learning.repo', title: 'learning repository', severity: 'problem', detail: `${repo.dir} (${repo.why}) is not the top of a git repository`, fix: `git init ${repo.dir}, or point nightly.repo at a repository` });
+    checks.push({ id: 'learning.repo', title: 'learning repository', severity: 'problem', detail: `${describeLearningRepo(repo)} is not the top of a git repository`, fix: `git init ${repo.dir}, or point nightly.repo at a repository` });
     return checks;
   }
   const last = lastLearningCommit(repo.dir);
@@ -221,7 +221,7 @@ export function checkLearning(config: Config, paths: DataPaths, packageRoot: str
     id: 'learning.repo',
     title: 'learning repository',
     severity: 'ok',
-    detail: `${repo.dir} (${repo.why}); ${last ? `last learning commit ${last.sha.slice(0, 8)} ${hoursAgo(Date.parse(last.at), now)}: ${last.subject}` : 'no learning commit yet'}`,
+    detail: `${describeLearningRepo(repo)}; ${last ? `last learning commit ${last.sha.slice(0, 8)} ${hoursAgo(Date.parse(last.at), now)}: ${last.subject}` : 'no learning commit yet'}`,
   });
   return checks;
 }

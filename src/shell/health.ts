@@ -2,8 +2,12 @@
 // capture is the most common complaint about tools like this one: when ingest cannot write, or
 // payloads keep landing in quarantine, the next session says so and how to fix it. The hook itself
 // notices a spool nobody drains (a file older than a day) and starts a daemon that is down.
+// Learning commits have a notice of their own, shown once: where the first one went when we made
+// the repository for it, or why one could not be made (commits appearing somewhere unannounced
+// were the complaint there).
 import fs from 'node:fs';
 import path from 'node:path';
+import { describeLearningRepo, type LearningRepo } from './paths.js';
 import { writeFileWhole } from './write-whole.js';
 
 export const HEALTH_FILE = 'health.msg';
@@ -56,4 +60,34 @@ export function withHealth<T extends { files: number; quarantined: number }>(con
   }
   recordHealth(contextDir, ingestProblem(report));
   return report;
+}
+
+export const LEARNING_NOTICE_FILE = 'learning.msg';
+
+export interface LearningNoticeInput {
+  repo: string;
+  why: LearningRepo['why'];
+  /** this run made the repository (<data>/library on first use) */
+  created: boolean;
+  outcome: { status: string; reason?: string };
+}
+
+/** The one-line notice for a learning commit, or null when it is not worth interrupting anyone for. */
+export function learningNotice(c: LearningNoticeInput): string | null {
+  const where = describeLearningRepo({ dir: c.repo, why: c.why });
+  if (c.outcome.status === 'committed' && c.created) {
+    return `agentops-meta committed what it learned to ${where}; review it with \`git -C ${c.repo} log -p\`. To commit elsewhere: agentops-meta install --learning-repo DIR.`;
+  }
+  if (c.outcome.status === 'deferred') return `agentops-meta could not commit what it learned to ${where}: ${c.outcome.reason ?? 'unknown reason'}. Run \`agentops-meta doctor\`.`;
+  return null;
+}
+
+/** Leaves the notice for the SessionStart hook, which shows it once (then moves it aside). Never throws. */
+export function recordLearningNotice(contextDir: string, notice: string | null): void {
+  if (notice === null) return;
+  try {
+    writeFileWhole(path.join(contextDir, LEARNING_NOTICE_FILE), `${JSON.stringify(notice)}\n`, { mkdir: true });
+  } catch {
+    // an unwritable data folder has the capture health message already
+  }
 }

@@ -2,7 +2,6 @@
 // learning repository, touching nothing of the user's outside the learning paths.
 import fs from 'node:fs';
 import path from 'node:path';
-import { simpleGit } from 'simple-git';
 import { commitLearning, DEFAULT_ALLOWED_PREFIXES, ensureLearningRepo, readCommittedFiles, type CommitOutcome } from '../commit/git-commit.js';
 import { planLibraryWrite, renderLibrary, stableJson } from '../commit/library.js';
 import type { AdviceEffect } from '../learn/advice-effect.js';
@@ -10,7 +9,7 @@ import { combineMachineEvidence } from '../commit/evidence-merge.js';
 import { renderSkillFiles } from '../commit/skill.js';
 import type { Config } from '../config/schema.js';
 import type { LearnResult } from '../learn/types.js';
-import type { DataPaths } from './paths.js';
+import { learningRepo, type DataPaths, type LearningRepo } from './paths.js';
 
 export interface LearningCommitInput {
   result: LearnResult;
@@ -21,18 +20,38 @@ export interface LearningCommitInput {
   date: string;
   config: Config;
   paths: DataPaths;
-  /** --repo, overriding the configured learning repository */
+  /** --repo (or demo --commit-to), overriding the configured learning repository */
   repo?: string;
-  /** the agentops-meta checkout, the default learning repository when it is a git repository */
-  packageRoot: string;
+  /**
+   * @deprecated ignored: the agentops-meta checkout is never the default learning repository any more
+   * (issue 12). Kept only until test/team-merge.test.ts stops passing it.
+   */
+  packageRoot?: string;
   /** git environment (tests isolate the machine's git config with it) */
   gitEnv?: Readonly<Record<string, string>>;
 }
 
+/** Nothing was learned yet: no commit, and no repository made for it. */
+export interface SkippedOutcome {
+  status: 'skipped';
+  reason: string;
+}
+
 export interface LearningCommitReport {
   repo: string;
-  outcome: CommitOutcome;
+  /** why this repository: named, configured, or the default in the data folder */
+  why: LearningRepo['why'];
+  /** this run made the repository (the default, on first use) */
+  created: boolean;
+  outcome: CommitOutcome | SkippedOutcome;
   files: number;
+}
+
+/** Why a learning run has nothing worth committing (no pattern and no test outcome), or null. */
+export function nothingLearned(result: LearnResult): string | null {
+  const patterns = result.sequential.length + result.parallel.length + result.anti.length;
+  if (patterns > 0 || result.stats.known_sessions > 0) return null;
+  return `nothing learned yet: no pattern and no test outcome in ${result.stats.sessions} sessions`;
 }
 
 /** A stable id for this machine's evidence file: no user or host name in a committed path. */
@@ -50,28 +69,13 @@ export function machineId(paths: DataPaths): string {
   return id;
 }
 
-async function isRepoTop(dir: string): Promise<boolean> {
-  try {
-    const top = (await simpleGit(dir).raw(['rev-parse', '--show-toplevel'])).trim();
-    return fs.realpathSync(top) === fs.realpathSync(dir);
-  } catch {
-    return false;
-  }
-}
-
-/** --repo, else the configured repository, else this checkout when it is a repository, else <data>/library. */
-export async function learningRepo(input: Pick<LearningCommitInput, 'repo' | 'config' | 'packageRoot' | 'paths' | 'gitEnv'>): Promise<string> {
-  const chosen = input.repo ?? input.config.nightly.repo;
-  if (chosen) return path.resolve(chosen);
-  if (await isRepoTop(input.packageRoot)) return input.packageRoot;
-  const dir = path.join(input.paths.home, 'library');
-  await ensureLearningRepo(dir, input.gitEnv);
-  return dir;
-}
-
 export async function learningCommit(input: LearningCommitInput): Promise<LearningCommitReport> {
-  const repo = await learningRepo(input);
-  if (!fs.existsSync(repo)) return { repo, outcome: { status: 'deferred', reason: `the learning repository ${repo} does not exist` }, files: 0 };
+  const { dir: repo, why } = learningRepo(input.config.nightly.repo, input.paths, input.repo);
+  const empty = nothingLearned(input.result);
+  if (empty) return { repo, why, created: false, outcome: { status: 'skipped', reason: empty }, files: 0 };
+  // Only the default is made on first use: a repository the user named must be theirs already.
+  const created = why === 'data folder' ? (await ensureLearningRepo(repo, input.gitEnv)).created : false;
+  if (!fs.existsSync(repo)) return { repo, why, created, outcome: { status: 'deferred', reason: `the learning repository ${repo} does not exist` }, files: 0 };
   const gitEnv = input.gitEnv ? { ...input.gitEnv } : {};
   const committed = await readCommittedFiles(repo, { env: gitEnv });
   const previous = committed.size ? committed : null;
@@ -100,7 +104,7 @@ export async function learningCommit(input: LearningCommitInput): Promise<Learni
     identity: { name: input.config.nightly.author_name, email: input.config.nightly.author_email },
     env: gitEnv,
   });
-  return { repo, outcome, files: files.size };
+  return { repo, why, created, outcome, files: files.size };
 }
 
 /** One summary line, then the day's deltas (the learned/<date>.md file, which holds only abstract facts). */
