@@ -1,11 +1,37 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { setConfigValue } from '../src/config/load.js';
 import { CLAUDE_CONTEXT_CAP, DEFAULT_CONFIG, resolveConfig } from '../src/config/schema.js';
+import { tempDirs } from './helpers/temp-dirs.js';
+
+const temp = tempDirs('am-config-');
 
 describe('config', () => {
   it('has documented defaults', () => {
     expect(DEFAULT_CONFIG.planner).toEqual({ enabled: true, budget_chars: 1500, top: 5, holdout_share: 0.1, min_relevance: 0.5 });
     expect(DEFAULT_CONFIG.gate.stop).toBe(false);
     expect(DEFAULT_CONFIG.nightly.time).toBe('03:00');
+    // No learning repository by default: <data>/library, never the agentops-meta checkout (issue 12).
+    expect(DEFAULT_CONFIG.nightly.repo).toBeNull();
+  });
+
+  it('the daemon checks for its data folder and hooks at least once a minute', () => {
+    expect(DEFAULT_CONFIG.daemon.check_ms).toBeLessThanOrEqual(60_000);
+    expect(resolveConfig([{ source: 'a.json', values: { daemon: { check_ms: 60_001 } } }]).ok).toBe(false);
+  });
+
+  it('setConfigValue sets one key and keeps the rest; it refuses what would make the file invalid', () => {
+    const file = path.join(temp(), 'config.json');
+    setConfigValue(file, 'nightly.repo', '/srv/library');
+    expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toEqual({ nightly: { repo: '/srv/library' } });
+    fs.writeFileSync(file, JSON.stringify({ nightly: { time: '04:00' }, learn: { min_sessions: 5 } }));
+    setConfigValue(file, 'nightly.repo', '/srv/other');
+    expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toEqual({ nightly: { time: '04:00', repo: '/srv/other' }, learn: { min_sessions: 5 } });
+    expect(() => setConfigValue(file, 'nightly.repo', 42)).toThrow(/nightly\.repo/);
+    fs.writeFileSync(file, '{');
+    expect(() => setConfigValue(file, 'nightly.repo', '/srv/x')).toThrow(/not valid JSON/);
+    expect(fs.readFileSync(file, 'utf8')).toBe('{');
   });
 
   it('layers files key by key and says where each value came from', () => {

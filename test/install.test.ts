@@ -4,6 +4,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CAPTURE_EVENTS, hookEntries, isOurCommand } from '../src/install/hook-spec.js';
+import { hooksWatch, recordInstall, recordedInstalls } from '../src/install/install-record.js';
 import { formatInstallReport, install, uninstall } from '../src/install/install.js';
 import { mergeHooks, removeHooks } from '../src/install/settings-merge.js';
 import { REPO_ROOT } from './helpers/paths.js';
@@ -513,5 +514,37 @@ describe('install / uninstall on disk', () => {
     expect(text).toContain(`${CAPTURE_EVENTS.length} events`);
     expect(formatInstallReport(install(opts))).toContain('already installed');
     expect(formatInstallReport(uninstall(opts))).toContain(`removed: ${CAPTURE_EVENTS.length} events`);
+  });
+});
+
+describe('the install record (installs.json in the data folder)', () => {
+  it('keeps the settings files holding our hooks; the daemon\'s watch says when none has them any more', () => {
+    const { opts } = setup();
+    const data = tempDir();
+    const watch = hooksWatch(data);
+    expect(watch()).toBeNull(); // nothing installed yet: not a reason to leave
+    const report = install(opts);
+    recordInstall(data, report.settingsPath, true);
+    recordInstall(data, report.settingsPath, true); // idempotent
+    expect(recordedInstalls(data)).toEqual([report.settingsPath]);
+    expect(watch()).toBeNull();
+    uninstall(opts);
+    expect(watch()).toMatch(/hooks are no longer installed/);
+    recordInstall(data, report.settingsPath, false);
+    expect(recordedInstalls(data)).toEqual([]);
+    expect(watch()).toMatch(/hooks are no longer installed/);
+  });
+
+  it('counts hooks whose scripts were removed (the checkout was deleted) as gone', () => {
+    const root = path.join(tempDir(), 'agentops-meta');
+    fs.cpSync(path.join(REPO_ROOT, 'hooks'), path.join(root, 'hooks'), { recursive: true });
+    const { opts } = setup();
+    const data = tempDir();
+    const report = install({ ...opts, root });
+    recordInstall(data, report.settingsPath, true);
+    const watch = hooksWatch(data);
+    expect(watch()).toBeNull();
+    fs.rmSync(root, { recursive: true });
+    expect(watch()).toMatch(/hooks are no longer installed/);
   });
 });

@@ -62,7 +62,7 @@ export const configSchema = z.strictObject({
       /** local time of the nightly learn and commit */
       time: hhmm.default('03:00'),
       commit: z.boolean().default(true),
-      /** learning repository; null = this checkout when it is a git repository, else <data>/library */
+      /** learning repository; null = <data>/library, a git repository made on first use (never the agentops-meta checkout unless named here) */
       repo: z.string().nullable().default(null),
       /** identity for learning commits when git has none */
       author_name: z.string().default('agentops-meta'),
@@ -81,6 +81,8 @@ export const configSchema = z.strictObject({
     .strictObject({
       autostart: z.boolean().default(true),
       debounce_ms: z.number().int().min(50).max(600_000).default(2000),
+      /** how often the daemon checks that its data folder and hooks still exist (it exits when they are gone) */
+      check_ms: z.number().int().min(100).max(60_000).default(30_000),
     })
     .prefault({}),
 });
