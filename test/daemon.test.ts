@@ -6,11 +6,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { acquireLock, DaemonRunningError, runningPid } from '../src/daemon/daemon.js';
 import { dataPaths } from '../src/shell/paths.js';
 import { openSqliteStore } from '../src/store/sqlite.js';
+import { alive, captureTestedSession, waitFor } from './helpers/daemon.js';
 import { REPO_ROOT } from './helpers/paths.js';
 
 const CLI = path.join(REPO_ROOT, 'bin', 'agentops-meta.js');
 const CAPTURE = path.join(REPO_ROOT, 'hooks', 'agentops-capture.sh');
 const homes: string[] = [];
+/** daemons whose pid file may be gone by the end of a test (their data folder was removed) */
+const daemons: number[] = [];
 
 afterEach(() => {
   for (const home of homes.splice(0)) {
@@ -18,6 +21,7 @@ afterEach(() => {
     if (pid) process.kill(pid, 'SIGKILL');
     fs.rmSync(home, { recursive: true, force: true });
   }
+  for (const pid of daemons.splice(0)) if (alive(pid)) process.kill(pid, 'SIGKILL');
 });
 
 function tempHome(): string {
@@ -36,13 +40,29 @@ function capture(home: string, n: number, from = 0): void {
   }
 }
 
-async function waitFor(check: () => boolean, ms = 20_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (check()) return;
-    await new Promise((r) => setTimeout(r, 100));
+/** The daemon of `home`, started by `daemon start`, remembered for cleanup. */
+function startDaemon(home: string): number {
+  const r = cli(home, 'daemon', 'start');
+  expect(r.status, r.stderr).toBe(0);
+  const pid = runningPid(dataPaths({ AGENTOPS_META_HOME: home }))!;
+  daemons.push(pid);
+  return pid;
+}
+
+const logOf = (home: string) => {
+  try {
+    return fs.readFileSync(path.join(home, 'logs', 'daemon.log'), 'utf8');
+  } catch {
+    return '';
   }
-  throw new Error('timed out');
+};
+
+/** A git repository for learning commits, and its commit subjects. */
+function learningRepoIn(home: string): { repo: string; commits: () => string[] } {
+  const repo = path.join(home, 'learning-repo');
+  fs.mkdirSync(repo);
+  expect(spawnSync('git', ['init', '-q', repo]).status).toBe(0);
+  return { repo, commits: () => spawnSync('git', ['-C', repo, 'log', '--format=%s'], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean) };
 }
 
 const stored = (home: string): number => {
@@ -120,26 +140,79 @@ describe('daemon', () => {
 
   it('runs the nightly learn-and-commit when its time has passed, once for the day', async () => {
     const home = tempHome();
-    const repo = path.join(home, 'learning-repo');
-    fs.mkdirSync(repo);
-    expect(spawnSync('git', ['init', '-q', repo]).status).toBe(0);
-    // 00:00 has always passed today: the slot is due as soon as the daemon starts.
-    fs.writeFileSync(path.join(home, 'config.json'), JSON.stringify({ daemon: { debounce_ms: 100 }, nightly: { time: '00:00', commit: true, repo }, learn: { min_sessions: 2 } }));
-    capture(home, 10);
-    expect(cli(home, 'daemon', 'start').status).toBe(0);
-    const commits = () => spawnSync('git', ['-C', repo, 'log', '--format=%s'], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean);
-    await waitFor(() => commits().length === 1, 40_000);
+    const { repo, commits } = learningRepoIn(home);
+    // 00:00 has always passed today, and the last run was long ago: the catch-up is due at once.
+    fs.writeFileSync(path.join(home, 'config.json'), JSON.stringify({ daemon: { debounce_ms: 100 }, nightly: { time: '00:00', commit: true, repo } }));
+    const store = openSqliteStore({ file: path.join(home, 'agentops.db') });
+    store.setMeta('last_nightly', '2000-01-01');
+    store.close();
+    // A session that ran a passing test: something was learned (issue 12: nothing learned, no commit).
+    captureTestedSession(REPO_ROOT, { ...process.env, AGENTOPS_META_HOME: home }, 'tested-1');
+    startDaemon(home);
+    await waitFor(() => commits().length === 1, 40_000, 'the nightly commit');
     expect(commits()[0]).toMatch(/^learning \d{4}-\d{2}-\d{2}: /);
     const status = JSON.parse(cli(home, 'daemon', 'status', '--json').stdout);
     expect(status.last_nightly).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     // A restart the same day does not commit again.
     expect(cli(home, 'daemon', 'stop').status).toBe(0);
-    expect(cli(home, 'daemon', 'start').status).toBe(0);
+    startDaemon(home);
     await new Promise((r) => setTimeout(r, 1500));
     expect(cli(home, 'daemon', 'stop').status).toBe(0);
     expect(commits()).toHaveLength(1);
-    expect(fs.readFileSync(path.join(home, 'logs', 'daemon.log'), 'utf8')).toMatch(/nightly \d{4}-\d{2}-\d{2}: learning commit/);
+    expect(logOf(home)).toMatch(/nightly \d{4}-\d{2}-\d{2}: learning commit/);
   }, 90_000);
+
+  it('does not commit at the first start on a new data folder: the schedule decides, and the log says why', async () => {
+    const home = tempHome();
+    const { repo, commits } = learningRepoIn(home);
+    fs.writeFileSync(path.join(home, 'config.json'), JSON.stringify({ daemon: { debounce_ms: 100 }, nightly: { time: '00:00', commit: true, repo } }));
+    captureTestedSession(REPO_ROOT, { ...process.env, AGENTOPS_META_HOME: home }, 'tested-2');
+    startDaemon(home);
+    await waitFor(() => /nightly: skipped at the first start/.test(logOf(home)), 20_000, 'the skip in the log');
+    await waitFor(() => stored(home) === 4, 20_000, 'the session to be ingested');
+    expect(logOf(home)).toContain(`the first nightly learn-and-commit runs at the next 00:00`);
+    expect(cli(home, 'daemon', 'stop').status).toBe(0);
+    expect(commits()).toEqual([]);
+    expect(JSON.parse(cli(home, 'daemon', 'status', '--json').stdout).last_nightly).toBeNull();
+  }, 60_000);
+
+  it('says which data folder each running daemon serves', async () => {
+    const [a, b] = [tempHome(), tempHome()];
+    const pa = startDaemon(a);
+    const pb = startDaemon(b);
+    const status = JSON.parse(cli(a, 'daemon', 'status', '--json').stdout);
+    expect(status).toMatchObject({ running: true, pid: pa, data_folder: a });
+    expect(status.daemons).toEqual(expect.arrayContaining([{ pid: pa, data_folder: a }, { pid: pb, data_folder: b }]));
+    const text = cli(a, 'daemon', 'status').stdout;
+    expect(text).toContain(`daemon: running (pid ${pa}) for the data folder ${a}`);
+    expect(text).toContain(`pid ${pb}: data folder ${b}`);
+  }, 60_000);
+
+  it('exits by itself when its data folder is removed', async () => {
+    const home = tempHome();
+    fs.writeFileSync(path.join(home, 'config.json'), JSON.stringify({ daemon: { debounce_ms: 100, check_ms: 200 }, nightly: { commit: false } }));
+    const pid = startDaemon(home);
+    fs.rmSync(home, { recursive: true, force: true });
+    await waitFor(() => !alive(pid), 10_000, 'the daemon to exit');
+    // It did not make the folder again on its way out.
+    expect(fs.existsSync(home)).toBe(false);
+  }, 30_000);
+
+  it('exits by itself when its hooks are uninstalled', async () => {
+    const home = tempHome();
+    fs.writeFileSync(path.join(home, 'config.json'), JSON.stringify({ daemon: { debounce_ms: 100, check_ms: 200, autostart: false }, nightly: { commit: false } }));
+    const project = path.join(home, 'project');
+    fs.mkdirSync(project);
+    const env = { ...process.env, AGENTOPS_META_HOME: home, HOME: path.join(home, 'user') };
+    const run = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { env, encoding: 'utf8' });
+    expect(run('install', '--scope', 'project', '--project', project).status).toBe(0);
+    const pid = startDaemon(home);
+    await new Promise((r) => setTimeout(r, 600)); // several checks: installed hooks keep it running
+    expect(alive(pid)).toBe(true);
+    expect(run('uninstall', '--scope', 'project', '--project', project).status).toBe(0);
+    await waitFor(() => !alive(pid), 10_000, 'the daemon to exit');
+    expect(logOf(home)).toMatch(/daemon stopped: its hooks are no longer installed/);
+  }, 30_000);
 
   it('survives kill -9: a new daemon picks up where it left off, nothing lost or doubled', async () => {
     const home = tempHome();

@@ -20,7 +20,14 @@ describe('nightly schedule', () => {
     expect(nightlyDue(at(2026, 11, 29, 9, 0), '03:00', '2026-11-27')).toEqual({ due: true, date: '2026-11-29' });
     // Woke at 01:00 on the 30th, last run the 28th: yesterday's slot (29th) is due now.
     expect(nightlyDue(at(2026, 11, 30, 1, 0), '03:00', '2026-11-28')).toEqual({ due: true, date: '2026-11-29' });
-    expect(nightlyDue(at(2026, 11, 30, 1, 0), '03:00', null).due).toBe(true);
+  });
+
+  it('a data folder with no run yet starts its schedule at the next slot instead of catching up', () => {
+    expect(nightlyDue(at(2026, 11, 30, 1, 0), '03:00', null)).toEqual({ due: false, date: '2026-11-29', first: true });
+    expect(nightlyDue(at(2026, 11, 30, 9, 0), '00:00', null)).toEqual({ due: false, date: '2026-11-30', first: true });
+    // The daemon records the skipped slot as where the schedule starts: the next slot is due.
+    expect(nightlyDue(at(2026, 11, 30, 23, 59), '03:00', '2026-11-29').due).toBe(true);
+    expect(nightlyDue(at(2026, 12, 1, 0, 1), '00:00', '2026-11-30')).toEqual({ due: true, date: '2026-12-01' });
   });
 
   it('computes the wait until the next slot', () => {

@@ -4,12 +4,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { DaemonRunningError, pidFile, runDaemon, runningPid } from '../daemon/daemon.js';
+import { DATA_FOLDER_FLAG, runningDaemons } from '../daemon/daemons.js';
 import { ingestSpool } from '../ingest/ingest.js';
+import { hooksWatch } from '../install/install-record.js';
 import { withHealth } from '../shell/health.js';
 import { enforceRetention } from '../shell/retention.js';
 import { packageRoot } from '../shell/package-root.js';
 import { effectiveConfig } from './config-command.js';
-import type { CliContext } from './context.js';
+import { defaultContext, type CliContext } from './context.js';
 import { CliError, UsageError } from './errors.js';
 import { commitNow, describeCommit, learnNow } from './learn-commands.js';
 
@@ -17,9 +19,23 @@ function logFile(ctx: CliContext): string {
   return path.join(ctx.paths.logs, 'daemon.log');
 }
 
+/** Never throws: a daemon whose data folder was removed still logs its exit (to the stderr `daemon start` gave it). */
 function logger(ctx: CliContext): (line: string) => void {
   fs.mkdirSync(ctx.paths.logs, { recursive: true, mode: 0o700 });
-  return (line) => fs.appendFileSync(logFile(ctx), `${new Date().toISOString()} ${line}\n`, { mode: 0o600 });
+  return (line) => {
+    const text = `${new Date().toISOString()} ${line}\n`;
+    try {
+      fs.appendFileSync(logFile(ctx), text, { mode: 0o600 });
+    } catch {
+      process.stderr.write(text);
+    }
+  };
+}
+
+/** The context of the data folder a `daemon run` serves: --data-folder, else the environment's. */
+function servedContext(ctx: CliContext, dataFolder: string | undefined): CliContext {
+  if (!dataFolder) return ctx;
+  return { ...defaultContext({ ...process.env, AGENTOPS_META_HOME: path.resolve(dataFolder) }), out: ctx.out, json: ctx.json };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -30,29 +46,33 @@ export function registerDaemonCommand(program: Command, ctx: CliContext): void {
   daemon
     .command('run')
     .description('run in the foreground (what `start` runs in the background)')
-    .action(async () => {
-      const { config } = effectiveConfig(ctx, null);
-      const log = logger(ctx);
+    .option(`${DATA_FOLDER_FLAG} <dir>`, 'the data folder to serve (default: $AGENTOPS_META_HOME, else ~/.agentops-meta); `daemon status` shows it')
+    .action(async (opts: { dataFolder?: string }) => {
+      const served = servedContext(ctx, opts.dataFolder);
+      const { config } = effectiveConfig(served, null);
+      const log = logger(served);
       try {
         // One store for the daemon's life: reopened per step would cost a migration check each time.
-        await ctx.withStore(async (store) =>
+        await served.withStore(async (store) =>
           runDaemon({
-            paths: ctx.paths,
+            paths: served.paths,
             debounceMs: config.daemon.debounce_ms,
             learnIntervalMs: 60_000,
             nightlyTime: config.nightly.time,
-            ingest: () => withHealth(ctx.paths.context, () => ingestSpool({ paths: ctx.paths, store, maxFieldChars: config.privacy.max_field_chars })),
-            learn: () => void learnNow(ctx),
+            ingest: () => withHealth(served.paths.context, () => ingestSpool({ paths: served.paths, store, maxFieldChars: config.privacy.max_field_chars })),
+            learn: () => void learnNow(served),
             nightly: async (date) => {
               const pruned = enforceRetention(store, config.retention, Date.now());
               if (pruned.sessions) log(`retention: deleted ${pruned.sessions} old sessions (${pruned.events} events)`);
-              const run = learnNow(ctx);
+              const run = learnNow(served);
               if (!config.nightly.commit) return `nightly learn for ${date} (commit off in config)`;
-              return `nightly ${date}: ${describeCommit(await commitNow(ctx, run, new Date()))}`;
+              return `nightly ${date}: ${describeCommit(await commitNow(served, run, new Date()))}`;
             },
             getMeta: (k) => store.getMeta(k),
             setMeta: (k, v) => store.setMeta(k, v),
             log,
+            checkMs: config.daemon.check_ms,
+            hooksGone: hooksWatch(served.paths.home),
           }),
         );
       } catch (e) {
@@ -71,7 +91,8 @@ export function registerDaemonCommand(program: Command, ctx: CliContext): void {
       if (running) return say(false, running);
       fs.mkdirSync(ctx.paths.logs, { recursive: true, mode: 0o700 });
       const out = fs.openSync(logFile(ctx), 'a', 0o600);
-      const child = spawn(process.execPath, [path.join(packageRoot(), 'bin', 'agentops-meta.js'), 'daemon', 'run'], {
+      // The data folder goes last on the command line: `daemon status` (and ps) show which one it serves.
+      const child = spawn(process.execPath, [path.join(packageRoot(), 'bin', 'agentops-meta.js'), 'daemon', 'run', DATA_FOLDER_FLAG, ctx.paths.home], {
         detached: true,
         stdio: ['ignore', out, out],
         env: process.env,
@@ -104,22 +125,33 @@ export function registerDaemonCommand(program: Command, ctx: CliContext): void {
 
   daemon
     .command('status')
-    .description('is the daemon running, and what has it done')
+    .description('is the daemon of this data folder running, what has it done, and which data folder each running daemon serves')
     .option('--json', 'print as JSON')
     .action((opts: { json?: boolean }) => {
       const pid = runningPid(ctx.paths);
       const status = ctx.withStore((store) => ({
         running: pid !== null,
         pid,
+        data_folder: ctx.paths.home,
         pid_file: pidFile(ctx.paths),
         last_ingest: store.getMeta('last_ingest'),
         last_learn: store.getMeta('last_learn'),
         last_nightly: store.getMeta('last_nightly'),
         log: logFile(ctx),
+        /** every agentops-meta daemon on this machine, this one included */
+        daemons: runningDaemons(),
       }));
       if (opts.json) return ctx.json(status);
+      const others = status.daemons.filter((d) => d.pid !== pid);
       ctx.out(
-        `daemon: ${status.running ? `running (pid ${status.pid})` : 'not running'}\nlast ingest: ${status.last_ingest ?? 'never'}\nlast learn: ${status.last_learn ?? 'never'}\nlast nightly: ${status.last_nightly ?? 'never'}\nlog: ${status.log}`,
+        [
+          `daemon: ${status.running ? `running (pid ${status.pid})` : 'not running'} for the data folder ${status.data_folder}`,
+          `last ingest: ${status.last_ingest ?? 'never'}`,
+          `last learn: ${status.last_learn ?? 'never'}`,
+          `last nightly: ${status.last_nightly ?? 'never'}`,
+          `log: ${status.log}`,
+          ...(others.length ? ['other daemons:', ...others.map((d) => `  pid ${d.pid}: data folder ${d.data_folder ?? 'unknown'}`)] : []),
+        ].join('\n'),
       );
     });
 

@@ -1,7 +1,9 @@
 // The background daemon: watches the spool (chokidar), ingests in debounced batches, re-learns
 // and regenerates the planner context, and runs the nightly learn-and-commit. One per data folder
 // (pid-file lock); SIGTERM/SIGINT finish the current step and exit; a kill -9 loses nothing because
-// ingest is crash-safe on its own and the spool keeps what was not stored.
+// ingest is crash-safe on its own and the spool keeps what was not stored. It follows its data: when
+// its data folder is removed (or another daemon took its pid file), or its hooks are uninstalled, it
+// exits by itself at the next check, instead of serving nobody until the machine restarts.
 import fs from 'node:fs';
 import path from 'node:path';
 import { watch } from 'chokidar';
@@ -21,6 +23,10 @@ export interface DaemonDeps {
   getMeta: (key: string) => string | null;
   setMeta: (key: string, value: string) => void;
   log: (line: string) => void;
+  /** how often the daemon checks that its data folder and hooks are still there */
+  checkMs: number;
+  /** why the daemon is no longer wanted besides its data folder (its hooks are gone), or null */
+  hooksGone?: () => string | null;
   now?: () => Date;
   /** resolves when the daemon should stop (tests); signals also stop it */
   stop?: Promise<void>;
@@ -58,6 +64,17 @@ export function runningPid(paths: DataPaths): number | null {
   } catch {
     return fs.existsSync('/proc/self') ? null : pid;
   }
+}
+
+/** Why a daemon holding the lock for `paths` should exit (its data folder or its pid file is gone), or null. */
+export function orphaned(paths: DataPaths, pid = process.pid): string | null {
+  if (!fs.existsSync(paths.home)) return `its data folder ${paths.home} was removed`;
+  try {
+    if (fs.readFileSync(pidFile(paths), 'utf8').trim() === String(pid)) return null;
+  } catch {
+    // gone: the folder was emptied, or someone deleted the lock
+  }
+  return `its pid file ${pidFile(paths)} no longer names it`;
 }
 
 /** Takes the lock: creates the pid file exclusively, replacing it only when its process is gone. */
@@ -99,10 +116,16 @@ export async function runDaemon(deps: DaemonDeps): Promise<void> {
   let lastLearn = 0;
   let learnPending = false;
   let stopping = false;
+  let exitReason: string | null = null;
+  let leave: () => void = () => undefined;
+  const unwanted = new Promise<void>((resolve) => (leave = resolve));
 
-  // Every step runs on one chain: ingest, learn and nightly never overlap.
+  // Every step runs on one chain: ingest, learn and nightly never overlap. A step never runs for a
+  // data folder that is gone: it would create the folder again, for nobody.
   const enqueue = (step: () => void | Promise<void>) => {
-    busy = busy.then(step).catch((e: unknown) => deps.log(`error: ${(e as Error).message}`));
+    busy = busy
+      .then(() => ((exitReason ?? orphaned(deps.paths)) ? undefined : step()))
+      .catch((e: unknown) => deps.log(`error: ${(e as Error).message}`));
     return busy;
   };
 
@@ -121,7 +144,14 @@ export async function runDaemon(deps: DaemonDeps): Promise<void> {
   };
 
   const nightlyStep = async () => {
-    const decision = nightlyDue(now(), deps.nightlyTime, deps.getMeta('last_nightly'));
+    const decision = nightlyDue(now(), deps.nightlyTime, deps.getMeta('last_nightly') ?? deps.getMeta('nightly_from'));
+    if (decision.first) {
+      // The slot that passed before this data folder's first daemon is not caught up: it is where
+      // the schedule starts (a new install must not commit the minute it starts).
+      deps.setMeta('nightly_from', decision.date);
+      deps.log(`nightly: skipped at the first start on ${deps.paths.home}; the first nightly learn-and-commit runs at the next ${deps.nightlyTime}`);
+      return;
+    }
     if (!decision.due) return;
     deps.log(await deps.nightly(decision.date));
     deps.setMeta('last_nightly', decision.date);
@@ -134,26 +164,37 @@ export async function runDaemon(deps: DaemonDeps): Promise<void> {
     timer = setTimeout(() => void enqueue(ingestStep), deps.debounceMs);
   };
 
+  const checkWanted = () => {
+    exitReason ??= orphaned(deps.paths) ?? deps.hooksGone?.() ?? null;
+    if (exitReason) leave();
+  };
+
   const watcher = watch(deps.paths.spool, { depth: 0, ignoreInitial: false, ignored: (p) => p.includes(`${path.sep}.tmp`) });
   watcher.on('add', schedule);
+  // An EventEmitter 'error' with no listener throws: a spool folder removed under the watcher must
+  // end in the checks above, not in a crash.
+  watcher.on('error', (e: unknown) => deps.log(`watcher: ${(e as Error).message}`));
   // A sweep each minute: catches anything a watcher missed, a pending learn, and the nightly slot.
   const sweep = setInterval(() => {
     void enqueue(ingestStep);
     void enqueue(nightlyStep);
   }, 60_000);
+  const watchdog = setInterval(checkWanted, deps.checkMs);
+  checkWanted(); // the hooks watch learns now that hooks were installed, so an uninstall soon after counts
   void enqueue(ingestStep);
   void enqueue(nightlyStep);
 
   const signalled = new Promise<void>((resolve) => {
     for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.once(sig, () => resolve());
   });
-  deps.log(`daemon started (pid ${process.pid})`);
-  await Promise.race([signalled, deps.stop ?? new Promise<void>(() => undefined)]);
+  deps.log(`daemon started (pid ${process.pid}) for the data folder ${deps.paths.home}`);
+  await Promise.race([signalled, unwanted, deps.stop ?? new Promise<void>(() => undefined)]);
   stopping = true;
   if (timer) clearTimeout(timer);
   clearInterval(sweep);
+  clearInterval(watchdog);
   await watcher.close();
   await busy;
   release();
-  deps.log('daemon stopped');
+  deps.log(exitReason ? `daemon stopped: ${exitReason}` : 'daemon stopped');
 }
