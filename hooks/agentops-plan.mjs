@@ -16,7 +16,8 @@ function dataPaths(env = process.env) {
     db: path.join(home, "agentops.db"),
     context: path.join(home, "context"),
     config: path.join(home, "config.json"),
-    logs: path.join(home, "logs")
+    logs: path.join(home, "logs"),
+    library: path.join(home, "library")
   };
 }
 
@@ -66,7 +67,11 @@ function scoreBm25(index, query) {
 }
 
 // src/plan/render.ts
-var HEADER = "## Patterns learned from past sessions in this project (agentops-meta)";
+var HEADER = {
+  "this project": "## Patterns learned from past sessions in this project (agentops-meta)",
+  // Global advice must not claim to come from the project the session is in.
+  "all your projects": "## Patterns learned from past sessions, from all your projects (agentops-meta)"
+};
 var SECTION = {
   sequence: "Sequences that went with passing tests:",
   parallel: "Worth running in parallel:",
@@ -91,8 +96,9 @@ function formatDuration(ms) {
   if (m < 60) return `${m} min ${s % 60} s`;
   return `${Math.floor(m / 60)} h ${m % 60} min`;
 }
-function renderAdvice(items, budget) {
-  const fixed = HEADER.length + 1 + FOOTER.length + 1;
+function renderAdvice(items, budget, from = "this project") {
+  const header = HEADER[from];
+  const fixed = header.length + 1 + FOOTER.length + 1;
   let used = fixed;
   const chosen = /* @__PURE__ */ new Map();
   const ids = [];
@@ -107,7 +113,7 @@ function renderAdvice(items, budget) {
     ids.push(item.id);
   }
   if (ids.length === 0) return { text: "", ids };
-  const parts = [HEADER];
+  const parts = [header];
   for (const kind of ["sequence", "parallel", "avoid"]) {
     const lines = chosen.get(kind);
     if (lines) parts.push(SECTION[kind], ...lines);

@@ -8,12 +8,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestSpool } from '../src/ingest/ingest.js';
 import { hookEntries } from '../src/install/hook-spec.js';
 import { buildBm25 } from '../src/plan/bm25.js';
-import { projectSlug, type ContextBundle } from '../src/plan/context.js';
+import { learn } from '../src/learn/learn.js';
+import { buildContextBundle, projectSlug, type ContextBundle } from '../src/plan/context.js';
 import { renderAdvice, type Advice } from '../src/plan/render.js';
 import { writeContext } from '../src/shell/context-writer.js';
 import { dataPaths } from '../src/shell/paths.js';
 import { openMemoryStore } from '../src/store/memory.js';
 import { REPO_ROOT } from './helpers/paths.js';
+import { trace } from './learn-helpers.js';
 
 interface Run {
   code: number | null;
@@ -61,9 +63,9 @@ const advice = {
   grep: { id: 'parallel:Grep+Read', kind: 'parallel', steps: ['Grep', 'Read'], sessions: 5, pass_rate: null, baseline: null, saved_ms: 65_000 },
 } satisfies Record<string, Advice>;
 
-const GLOBAL = renderAdvice([advice.tests, advice.odd], 1500);
-const PROJECT = renderAdvice([advice.grep], 1500);
-const REVIEWER = renderAdvice([advice.odd], 1500);
+const GLOBAL = renderAdvice([advice.tests, advice.odd], 1500, 'all your projects');
+const PROJECT = renderAdvice([advice.grep], 1500, 'this project');
+const REVIEWER = renderAdvice([advice.odd], 1500, 'all your projects');
 
 function bundle(overrides: Partial<ContextBundle> = {}): ContextBundle {
   return {
@@ -353,6 +355,24 @@ describe('SessionStart planner (agentops-session-start.sh)', () => {
     // the spool is empty afterwards
     expect(records(home)).toEqual([]);
     store.close();
+  });
+});
+
+describe('SessionStart wording: where the advice was learned', () => {
+  it('labels global advice "from all your projects" and keeps "in this project" for the project\'s own', async () => {
+    // From the learner to the hook: what buildContextBundle writes for the global and the project key.
+    const traces = [
+      ...Array.from({ length: 12 }, (_, i) => trace(`good${i}`, ['Read', 'Edit', 'pass'], 1_000_000 + i * 10_000)),
+      ...Array.from({ length: 12 }, (_, i) => trace(`bad${i}`, ['Grep', 'Write', 'fail'], 2_000_000 + i * 10_000)),
+    ];
+    const result = learn(traces, { now: 3_000_000, min_sessions: 3 });
+    const learned = buildContextBundle({ global: result, projects: new Map([[project, result]]), subagents: new Map(), traces, budget_chars: 1500, top: 3, min_relevance: 0.5, holdout_share: 0.1, max_gap: 5 });
+    const home = dataHome(learned);
+    const told = async (sessionId: string, dir: string) => (oneObject(await sessionStart(home, startPayload(sessionId), CLOCK, dir)).hookSpecificOutput as { additionalContext: string }).additionalContext;
+    const elsewhere = await told('where1', otherProject);
+    expect(elsewhere.split('\n')[0]).toBe('## Patterns learned from past sessions, from all your projects (agentops-meta)');
+    expect(elsewhere).not.toContain('in this project');
+    expect((await told('where2', project)).split('\n')[0]).toBe('## Patterns learned from past sessions in this project (agentops-meta)');
   });
 });
 

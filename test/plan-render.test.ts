@@ -50,6 +50,19 @@ describe('renderAdvice: a hand-checked rendering', () => {
   });
 });
 
+describe('renderAdvice: where the advice was learned', () => {
+  it('says "in this project" for a project\'s own advice and "from all your projects" for advice learned across them', () => {
+    const items = [seq('s1', ['Read', 'Edit'], 3, 1, 0.5)];
+    expect(renderAdvice(items, 10_000, 'this project')).toEqual(renderAdvice(items, 10_000));
+    const global = renderAdvice(items, 10_000, 'all your projects').text;
+    expect(global.split('\n')[0]).toBe('## Patterns learned from past sessions, from all your projects (agentops-meta)');
+    expect(global).not.toContain('in this project');
+    // the longer header counts against the budget like the other
+    expect(renderAdvice(items, global.length + 1, 'all your projects').text).toBe(global);
+    expect(renderAdvice(items, global.length - 1, 'all your projects').text).toBe('');
+  });
+});
+
 describe('adviceLine: evidence words', () => {
   it('says in how many sessions, and the pass rate against the baseline when both are known', () => {
     expect(adviceLine(seq('x', ['Grep', 'Read'], 7, 0.914, 0.5))).toBe('- Grep → Read: seen in 7 sessions, tests passed 91% vs 50% baseline');

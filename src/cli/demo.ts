@@ -13,7 +13,7 @@ import { dataPaths } from '../shell/paths.js';
 import { simulate } from '../sim/simulate.js';
 import { defaultContext, type CliContext } from './context.js';
 import { CliError } from './errors.js';
-import { commitNow, describeCommit, learnNow } from './learn-commands.js';
+import { commitNow, describeCommit, learnNow, sessionStartKey } from './learn-commands.js';
 import { table } from './table.js';
 
 export const DEMO_SEED = 20261129;
@@ -104,10 +104,10 @@ export async function runDemo(ctx: CliContext, opts: DemoOptions): Promise<Recor
     ...learned.result.parallel.filter((p) => p.kind === 'observed').slice(0, 3).map((p) => ['parallel', p.members.join(' + '), p.sessions, pct(p.pass_rate), pct(p.baseline)]),
     ...learned.result.anti.slice(0, 3).map((p) => ['avoid', p.steps.join(' → '), p.sessions, pct(p.pass_rate), pct(p.baseline)]),
   ]));
-  const start = fs.existsSync(path.join(paths.context, 'session-start', 'global.ctx'))
-    ? (JSON.parse(fs.readFileSync(path.join(paths.context, 'session-start', 'global.ctx'), 'utf8')) as string)
-    : '';
-  ctx.out(`\nWhat a new session is told at SessionStart:\n\n${start ? start.replace(/^/gm, '  ') : '  (nothing: no pattern meets the evidence bar)'}\n`);
+  // What the SessionStart hook would read for a new session in the scratch project.
+  const startFile = path.join(paths.context, 'session-start', `${sessionStartKey(paths.context, project)}.ctx`);
+  const start = fs.existsSync(startFile) ? (JSON.parse(fs.readFileSync(startFile, 'utf8')) as string) : '';
+  ctx.out(`\nWhat a new session in the scratch project is told at SessionStart:\n\n${start ? start.replace(/^/gm, '  ') : '  (nothing: no pattern meets the evidence bar)'}\n`);
   if (commit) ctx.out(`${describeCommit(commit)}\n`);
   ctx.out(`Everything is in ${root} (data: ${data}). Explore it with:\n  AGENTOPS_META_HOME=${data} agentops-meta status | sessions | tests | patterns | plan`);
   return summary;

@@ -54,15 +54,16 @@ export function projectSlug(dir: string): string {
 export function buildContextBundle(input: ContextInput): ContextBundle {
   const opts = { top: input.top, demoted: input.demoted };
   const sessionStart: Record<string, Rendered> = {};
-  const global = renderAdvice(adviceFromLearn(input.global, opts), input.budget_chars);
+  const global = renderAdvice(adviceFromLearn(input.global, opts), input.budget_chars, 'all your projects');
   if (global.ids.length) sessionStart.global = global;
   for (const [project, result] of [...input.projects].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
-    const r = renderAdvice(adviceFromLearn(result, opts), input.budget_chars);
+    const r = renderAdvice(adviceFromLearn(result, opts), input.budget_chars, 'this project');
     if (r.ids.length) sessionStart[projectSlug(project)] = r;
   }
   const subagents: Record<string, Rendered> = {};
+  // Subagents are learned by type across every project.
   for (const [agent, result] of [...input.subagents].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
-    const r = renderAdvice(adviceFromLearn(result, opts), input.budget_chars);
+    const r = renderAdvice(adviceFromLearn(result, opts), input.budget_chars, 'all your projects');
     if (r.ids.length) subagents[agent] = r;
   }
 

@@ -24,7 +24,14 @@ export interface Rendered {
   ids: string[];
 }
 
-const HEADER = '## Patterns learned from past sessions in this project (agentops-meta)';
+/** Whose sessions the advice was learned from: the session's own project, or every project of the user. */
+export type LearnedFrom = 'this project' | 'all your projects';
+
+const HEADER: Record<LearnedFrom, string> = {
+  'this project': '## Patterns learned from past sessions in this project (agentops-meta)',
+  // Global advice must not claim to come from the project the session is in.
+  'all your projects': '## Patterns learned from past sessions, from all your projects (agentops-meta)',
+};
 const SECTION: Record<Advice['kind'], string> = {
   sequence: 'Sequences that went with passing tests:',
   parallel: 'Worth running in parallel:',
@@ -58,8 +65,9 @@ export function formatDuration(ms: number): string {
  * kind, still fit. The result, header and footer included, is never longer than `budget` characters;
  * nothing is rendered when not even one item fits.
  */
-export function renderAdvice(items: readonly Advice[], budget: number): Rendered {
-  const fixed = HEADER.length + 1 + FOOTER.length + 1;
+export function renderAdvice(items: readonly Advice[], budget: number, from: LearnedFrom = 'this project'): Rendered {
+  const header = HEADER[from];
+  const fixed = header.length + 1 + FOOTER.length + 1;
   let used = fixed;
   const chosen = new Map<Advice['kind'], string[]>();
   const ids: string[] = [];
@@ -74,7 +82,7 @@ export function renderAdvice(items: readonly Advice[], budget: number): Rendered
     ids.push(item.id);
   }
   if (ids.length === 0) return { text: '', ids };
-  const parts = [HEADER];
+  const parts = [header];
   for (const kind of ['sequence', 'parallel', 'avoid'] as const) {
     const lines = chosen.get(kind);
     if (lines) parts.push(SECTION[kind], ...lines);
