@@ -129,7 +129,7 @@ describe('learning commits from an install out of a git checkout of agentops-met
     // The library exists (empty) a moment before its first commit.
     const libraryLog = () => spawnSync('git', ['-C', paths.library, 'log', '--format=%s'], { encoding: 'utf8' }).stdout?.trim().split('\n').filter(Boolean) ?? [];
     await waitFor(() => libraryLog().length === 1, 40_000, 'the nightly commit in the library');
-    expect(libraryLog()[0]).toMatch(/^learning \d{4}-\d{2}-\d{2}: .* from 4 sessions$/);
+    expect(libraryLog()[0]).toMatch(/^learning \d{4}-\d{2}-\d{2}: .* from \d+ sessions$/);
     expect(git(paths.library, 'ls-tree', '-r', '--name-only', 'HEAD').split('\n')).toEqual(expect.arrayContaining(['metrics/patterns.json', 'patterns/README.md']));
     expect(cli('daemon', 'stop').status).toBe(0);
     expect(gitState(clone)).toEqual(before);
