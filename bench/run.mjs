@@ -11,6 +11,7 @@ const loaders = {
   ingest: async () => (await import('./ingest.mjs')).benchIngest,
   backfill: async () => (await import('./backfill.mjs')).benchBackfill,
   learn: async () => (await import('./learn.mjs')).benchLearn,
+  quality: async () => (await import('./quality.mjs')).benchQuality,
 };
 
 const args = process.argv.slice(2);

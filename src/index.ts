@@ -8,6 +8,8 @@ export type * from './core/types.js';
 export { hookEntries } from './install/hook-spec.js';
 export { formatSettingsJson, pluginHooksDocument } from './install/settings-merge.js';
 export { simulate } from './sim/simulate.js';
+export { generateWorld } from './sim/worlds.js';
+export { qualitySettings, runSetting } from './sim/world-sweep.js';
 export { buildTraces } from './learn/traces.js';
 export { learn } from './learn/learn.js';
 export { mineParallel } from './learn/parallel.js';

@@ -65,6 +65,8 @@ export interface LearnExtraOptions {
   min_share: number;
   /** share of sessions from which an activity counts as ubiquitous (rank.ts step 2) */
   ubiquitous: RankOptions['ubiquitous'];
+  /** told each step of naming a recipe (recipe.ts), for debugging and tests */
+  recipe_trace?: (what: string, steps: string[]) => void;
 }
 
 /**
@@ -107,8 +109,8 @@ export function learn(traces: readonly SessionTrace[], options: LearnInput): Lea
   const mined = new Set(candidates.filter((c) => c.gap === 1 && c.tally.known >= minKnown).map((c) => c.items.join(',')));
   const testItem = log.names.map(isTestActivity);
   const recipes = recipeFinder(
-    { log, index, isTest: (item) => testItem[item] === true, exists: (items) => mined.has(items.join(',')), ubiquitous: (item) => ubiquitousItem[item] === true },
-    { max_len: opts.max_len },
+    { log, index, isTest: (item) => testItem[item] === true, exists: (items) => mined.has(items.join(',')), ubiquitous: (item) => ubiquitousItem[item] === true, trace: opts.recipe_trace && ((what, items) => opts.recipe_trace!(what, items.map((i) => log.names[i]!))) },
+    { max_len: opts.max_len, max_gap: gap, tests: log.names.flatMap((_, i) => (testItem[i] ? [i] : [])) },
   );
   const { good, anti, tested } = rankPatterns(
     candidates,
@@ -120,6 +122,7 @@ export function learn(traces: readonly SessionTrace[], options: LearnInput): Lea
       ubiquitous: (item) => ubiquitousItem[item] === true,
       signals: (items, g) => signalsOf(log, patternSessions(db, items, g, index)),
       recipe: recipes.recipeOf,
+      isTest: (item) => testItem[item] === true,
     },
     opts,
   );

@@ -130,10 +130,12 @@ export interface RankData {
   /** secondary signals and dates, asked for reported patterns only */
   signals?(items: readonly number[], gap: number): Signals;
   /**
-   * The recipe a discovered pattern stands for (recipe.ts): the form advice names. Without it each
-   * effect is told by its shortest form (step 5a).
+   * The forms a discovered pattern may be told by, best first (recipe.ts): the first whose own effect
+   * holds is the form advice names. Without it each effect is told by its shortest form (step 5a).
    */
-  recipe?(items: readonly number[], gap: number, dir: 1 | -1): { items: number[]; gap: number };
+  recipe?(items: readonly number[], gap: number, dir: 1 | -1): { items: number[]; gap: number }[];
+  /** activities that run tests (outcome carriers), with `recipe` */
+  isTest?(item: number): boolean;
 }
 
 /** A reported sequential pattern and the gap its evidence was measured with (1 = contiguous). */
@@ -500,23 +502,44 @@ export function rankPatterns(
   };
   /**
    * A discovered pattern told as its recipe (recipe.ts), with the recipe's own evidence at the seed's
-   * z; the seed itself when the recipe is the seed, was not mined, or does not hold on its own.
+   * z: the first form offered that was mined, passes the gates and holds on its own (the seed itself
+   * when it is offered first); null when none does.
    */
   const recipeForm = (seed: Found, dir: 1 | -1): Found | null => {
-    const r = data.recipe!(seed.cand.items, seed.cand.gap, dir);
-    const cand = byKey.get(patternKey(r.items, r.gap));
-    if (!cand || cand === seed.cand) return seed;
-    if (cand.items.length < opts.min_len || cand.tally.sessions < opts.min_sessions || cand.tally.known < opts.min_known) return seed;
-    const { pattern, lowerUplift, upperUplift } = describePattern(
-      cand.items.map((x) => names[x]!),
-      cand.tally,
-      totals,
-      seed.z,
-    );
-    if (lowerUplift === null || upperUplift === null) return seed;
-    if (dir === 1 ? !(lowerUplift > opts.min_uplift) : !(upperUplift < -opts.anti_margin)) return seed;
-    const bound = dir === 1 ? lowerUplift : upperUplift;
-    return { cand, simplest: cand, z: seed.z, pattern: { ...pattern, bound, score: dir * bound, max_gap: cand.gap } };
+    for (const r of data.recipe!(seed.cand.items, seed.cand.gap, dir)) {
+      const cand = byKey.get(patternKey(r.items, r.gap));
+      if (!cand) continue;
+      if (cand === seed.cand) return seed;
+      if (cand.items.length < opts.min_len || cand.tally.sessions < opts.min_sessions || cand.tally.known < opts.min_known) continue;
+      const { pattern, lowerUplift, upperUplift } = describePattern(
+        cand.items.map((x) => names[x]!),
+        cand.tally,
+        totals,
+        seed.z,
+      );
+      if (lowerUplift === null || upperUplift === null) continue;
+      if (dir === 1 ? !(lowerUplift > opts.min_uplift) : !(upperUplift < -opts.anti_margin)) continue;
+      const bound = dir === 1 ? lowerUplift : upperUplift;
+      return { cand, simplest: cand, z: seed.z, pattern: { ...pattern, bound, score: dir * bound, max_gap: cand.gap } };
+    }
+    return null;
+  };
+  /**
+   * The discoveries told as recipes, strongest first. A seed none of whose recipe forms holds on its
+   * own comes last, as itself: it is a fragment that another discovery of the same effect (at a
+   * lower z, or told by a form that holds) usually names whole, and near-duplicates keep the first.
+   */
+  const toldAsRecipes = (seeds: readonly Found[], dir: 1 | -1): Found[] => {
+    const whole: Found[] = [];
+    const fragments: Found[] = [];
+    for (const seed of seeds) {
+      const f = recipeForm(seed, dir);
+      if (f) whole.push(f);
+      // a test run that closes the previous episode never starts a pattern (recipe.ts rule 1)
+      else if (!data.isTest?.(seed.cand.items[0]!)) fragments.push(seed);
+    }
+    whole.sort((a, b) => comparePatterns(a.pattern, b.pattern));
+    return [...whole, ...fragments];
   };
   const choose = (list: Found[], dir: 1 | -1, opposite: readonly Found[]): Found[] => {
     list.sort((a, b) => comparePatterns(a.pattern, b.pattern));
@@ -525,13 +548,10 @@ export function rankPatterns(
     const tips = new Set(list.map((f) => evidenceKey(f.cand.tally)));
     let chosen: Found[] = [];
     let union: SessionSet | null = null;
-    let examined = 0;
     const told = new Set<string>();
-    for (const seed of list) {
-      if (chosen.length >= opts.top_n || examined >= MAX_EXAMINED) break;
-      examined++;
-      const f = data.recipe ? recipeForm(seed, dir) : seed;
-      if (!f) continue;
+    const examined = list.slice(0, MAX_EXAMINED);
+    for (const f of data.recipe ? toldAsRecipes(examined, dir) : examined) {
+      if (chosen.length >= opts.top_n) break;
       const { cand } = f;
       const stepsKey = cand.items.join(',');
       if (told.has(stepsKey) || chosen.some((q) => q.cand.items.join(',') === stepsKey)) continue;

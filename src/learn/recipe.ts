@@ -24,8 +24,10 @@
 // 4. A step of the seed is dropped when the shorter form has an effect of its own outside the longer
 //    one and the step does not matter by rule 3.
 // Never after a test run (rule 1), never beyond `max_len` steps, never to a form the miner did not
-// find (`exists`: support and gates hold). A seed that ends as one activity is given back as it was
-// (X → Bash:test says "X, then test", and nothing longer explains it).
+// find (`exists`: support and gates hold). The forms on the way are kept: ranking takes the last one
+// whose own effect holds, so a recipe whose extra steps thin out its evidence is told by the longest
+// form that still carries it. A recipe of one activity X is told as X → test run ("X, then the
+// tests"), and a seed that a test run starts is never told as it is.
 import type { ItemIndex } from './prefixspan.js';
 import { PASS, UNKNOWN } from './outcomes.js';
 import { normalQuantile } from './stats.js';
@@ -58,9 +60,13 @@ export interface RecipeOptions {
   /** known occurrences each compared group needs */
   min_group: number;
   max_len: number;
+  /** the gap gapped patterns were mined with */
+  max_gap: number;
+  /** activities that run tests, for telling a single activity as "X, then the tests" */
+  tests: readonly number[];
 }
 
-export const DEFAULT_RECIPE_OPTIONS: RecipeOptions = { coverage: 0.9, alpha: 0.05, min_group: 5, max_len: 4 };
+export const DEFAULT_RECIPE_OPTIONS: RecipeOptions = { coverage: 0.9, alpha: 0.01, min_group: 5, max_len: 4, max_gap: 5, tests: [] };
 
 const NONE = -1;
 
@@ -170,9 +176,18 @@ function clusteredRateZ(g: Groups, p0: number): number {
 /** The critical z of a two-sided test at `alpha` Bonferroni-split over `m` questions. */
 const zCritical = (alpha: number, m: number): number => normalQuantile(1 - alpha / (2 * Math.max(1, m)));
 
+/** A pattern's steps and the gap its occurrences are matched with (1 = contiguous). */
+export interface RecipeForm {
+  items: number[];
+  gap: number;
+}
+
 export interface RecipeFinder {
-  /** the recipe a seed pattern stands for (contiguous unless a gapped seed could not be filled in) */
-  recipeOf(seed: readonly number[], gap: number, dir: 1 | -1): { items: number[]; gap: number };
+  /**
+   * The forms a seed pattern may be told by, best first: the recipe, then the forms on the way to it
+   * (latest first), then the seed itself. The caller takes the first whose own evidence holds.
+   */
+  recipeOf(seed: readonly number[], gap: number, dir: 1 | -1): RecipeForm[];
   /** the pass rate of all known occurrences (every step judged by its next test run) */
   readonly p0: number;
 }
@@ -201,7 +216,9 @@ export function recipeFinder(ctx: RecipeContext, options: Partial<RecipeOptions>
 
   /** "The occurrences outside the extension have an effect of their own" (rules 2 and 4). */
   const ownEffectOutside = (g: Groups, dir: 1 | -1): boolean => {
-    if (sum(g.nB) < opts.min_group) return false;
+    // a handful of occurrences outside is no effect of their own: they often sit right before the
+    // recipe itself (noise, then the recipe, then its test), so they share its outcome
+    if (sum(g.nB) < 2 * opts.min_group) return false;
     return dir * clusteredRateZ(g, p0) > zCritical(opts.alpha, 2);
   };
 
@@ -254,6 +271,8 @@ export function recipeFinder(ctx: RecipeContext, options: Partial<RecipeOptions>
     if (P.length < 2) return null;
     for (const side of ['first', 'last'] as const) {
       const S = side === 'first' ? P.slice(1) : P.slice(0, -1);
+      // what remains must still be a recipe: not ending in (or made of) test runs (rule 1)
+      if (ctx.isTest(S[S.length - 1]!)) continue;
       if (!ctx.exists(S) && S.length > 1) continue;
       const starts = occurrencesOf(S);
       const L = S.length;
@@ -318,7 +337,9 @@ export function recipeFinder(ctx: RecipeContext, options: Partial<RecipeOptions>
     return null;
   };
 
-  const recipeOf = (seed: readonly number[], gap: number, dir: 1 | -1): { items: number[]; gap: number } => {
+  const recipeOf = (seed: readonly number[], gap: number, dir: 1 | -1): RecipeForm[] => {
+    // the seed as it is, last; never when a test run starts it (rule 1)
+    const asSeed: RecipeForm[] = ctx.isTest(seed[0]!) ? [] : [{ items: [...seed], gap }];
     // A gapped seed that does not fill in is grown from its last step that is not a test run: growth
     // adds only the steps the occurrences support, and the seed stays when none is.
     const lastStep = [...seed].reverse().find((x) => !ctx.isTest(x));
@@ -332,7 +353,8 @@ export function recipeFinder(ctx: RecipeContext, options: Partial<RecipeOptions>
       break;
     }
     ctx.trace?.('core', core);
-    if (core.length === 0 || (core.length > 1 && !ctx.exists(core))) return { items: [...seed], gap };
+    if (core.length === 0 || (core.length > 1 && !ctx.exists(core))) return asSeed;
+    const path: number[][] = [core];
     const seen = new Set<string>([core.join(',')]);
     for (let step = 0; step < 2 * opts.max_len; step++) {
       const grown = growOnce(core, dir);
@@ -340,10 +362,13 @@ export function recipeFinder(ctx: RecipeContext, options: Partial<RecipeOptions>
       if (!next || seen.has(next.join(','))) break;
       ctx.trace?.(grown ? 'grow' : 'shrink', next);
       seen.add(next.join(','));
-      core = next;
+      path.push((core = next));
     }
-    if (core.length < 2) return { items: [...seed], gap };
-    return { items: core, gap: 1 };
+    // a single activity is told as "X, then the tests" (X → test run, contiguous, else gapped)
+    const told = path.reverse().flatMap((f): RecipeForm[] =>
+      f.length >= 2 ? [{ items: f, gap: 1 }] : opts.tests.flatMap((t) => [{ items: [...f, t], gap: 1 }, { items: [...f, t], gap: opts.max_gap }]),
+    );
+    return [...told, ...asSeed];
   };
 
   return { recipeOf, p0 };
