@@ -59,13 +59,19 @@ describe('observed concurrency', () => {
     step('A', 0, 100), step('B', 40, 160), step('C', 150, 170), step('D', 170, 180), step('E', 20, 60, 'Explore'),
   ]);
 
-  it('finds overlapping pairs per lane with their overlap as saved time', () => {
+  it('finds overlapping pairs per lane with their overlap as saved time, per co-occurrence', () => {
     const found = ofKind(mineParallel([session(), session(), session()], { min_sessions: 1 }), 'observed');
+    // saved is what running them together saves each time (the median overlap), not a sum that
+    // grows with the history ("19710.0 s" for three seconds at a time, as issue 13 found)
     expect(found.map((p) => [p.members.join('+'), p.sessions, p.occurrences, p.saved_ms])).toEqual([
-      ['A+B', 3, 3, 180],
-      ['B+C', 3, 3, 30],
+      ['A+B', 3, 3, 60],
+      ['B+C', 3, 3, 10],
       ['C+D', 3, 3, 0],
     ]);
+    // the median, not the mean: one long overlap does not make a pair look worth more
+    const long = trace([step('A', 0, 100), step('B', 0, 100)]);
+    const med = ofKind(mineParallel([session(), session(), long], { min_sessions: 1 }), 'observed').find((p) => p.members.join('+') === 'A+B')!;
+    expect(med.saved_ms).toBe(60);
     const strict = ofKind(mineParallel([session()], { min_sessions: 1, strict_overlap: true }), 'observed');
     expect(strict.map((p) => p.members.join('+'))).toEqual(['A+B', 'B+C']);
   });

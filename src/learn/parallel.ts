@@ -5,8 +5,10 @@
 //                         main thread, or the steps inside one subagent type. A subagent's own calls
 //                         overlap its Agent step by nesting, which is not parallelism, so lanes are
 //                         never mixed. Pairs only: three calls in one batch show up as their three pairs.
-//                         saved_ms = per occurrence, the two durations minus the length of their union
-//                         (= the overlap), summed. Observed evidence; the other two kinds are inferred.
+//                         saved_ms = the median over its occurrences of the two durations minus the
+//                         length of their union (= the overlap): what running them together saves each
+//                         time, not a total that grows with the history. Observed evidence; the other
+//                         two kinds are inferred.
 // (b) 'order-independent' both a>b and b>a directly-follows on the main thread, heuristics-miner
 //                         dependency (|a>b|-|b>a|)/(|a>b|+|b>a|+1) near 0, each order in enough
 //                         sessions. Neighbours that overlap in time are not counted as a>b (Burattin &
@@ -167,6 +169,8 @@ interface Acc {
   sessions: number[];
   occurrences: number;
   saved_ms: number;
+  /** 'observed' only: the time each occurrence saved; saved_ms becomes their median */
+  overlaps?: number[];
   dependency?: number;
 }
 
@@ -284,16 +288,24 @@ function mineObserved(traces: SessionTrace[], c: Corpus, strict: boolean): Map<n
           const [lo, hi] = a <= b ? [a, b] : [b, a];
           const key = lo * K + hi;
           let acc = found.get(key);
-          if (acc === undefined) found.set(key, (acc = { members: [lo, hi], sessions: [], occurrences: 0, saved_ms: 0 }));
+          if (acc === undefined) found.set(key, (acc = { members: [lo, hi], sessions: [], occurrences: 0, saved_ms: 0, overlaps: [] }));
           acc.occurrences++;
           // d(x) + d(y) - |x ∪ y| = the overlap
-          acc.saved_ms += Math.max(0, Math.min(x.end_ms, y.end_ms) - y.start_ms);
+          acc.overlaps!.push(Math.max(0, Math.min(x.end_ms, y.end_ms) - y.start_ms));
           touch(acc, si);
         }
       }
     }
   });
+  for (const acc of found.values()) acc.saved_ms = median(acc.overlaps!);
   return found;
+}
+
+function median(xs: number[]): number {
+  if (xs.length === 0) return 0;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 // ---- (b) and (c): one counting pass over the main-thread sequences ---------------------------
