@@ -1,14 +1,37 @@
-// Runs the real Claude Code CLI (the pinned devDependency) in print mode against a fake API.
-// The environment is built from scratch, not inherited, so the developer's own HOME, API key,
-// settings and hooks can never leak into (or be touched by) a test run.
+// Runs the real Claude Code CLI (each tested version is a pinned devDependency) in print mode
+// against a fake API. The environment is built from scratch, not inherited, so the developer's own
+// HOME, API key, settings and hooks can never leak into (or be touched by) a test run.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from '../helpers/paths.js';
 
-export const CLAUDE_BIN = path.join(REPO_ROOT, 'node_modules', '.bin', 'claude');
+/** One installed Claude Code version: the devDependency that pins it and its native binary. */
+export interface ClaudeVersion {
+  /** the devDependency's name (its folder in node_modules) */
+  dependency: string;
+  version: string;
+  bin: string;
+}
+
+/**
+ * The tested versions, read from package.json: the oldest supported one under its own name, the newest
+ * under an npm alias, so `npm ci` installs both side by side. Each package's postinstall puts its
+ * native binary at bin/claude.exe; node_modules/.bin/claude would name only one of them.
+ */
+export const CLAUDE_VERSIONS: readonly ClaudeVersion[] = (() => {
+  const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
+  return ['@anthropic-ai/claude-code', 'claude-code-latest'].map((dependency) => {
+    const spec = pkg.devDependencies[dependency] ?? '';
+    const version = /^(?:npm:@anthropic-ai\/claude-code@)?(\d+\.\d+\.\d+)$/.exec(spec)?.[1];
+    if (version === undefined) throw new Error(`package.json must pin ${dependency} to an exact Claude Code version, not "${spec}"`);
+    return { dependency, version, bin: path.join(REPO_ROOT, 'node_modules', dependency, 'bin', 'claude.exe') };
+  });
+})();
 
 export interface RunClaudeOptions {
+  /** the CLI binary to run (a ClaudeVersion's bin) */
+  bin: string;
   projectDir: string;
   home: string;
   baseUrl: string;
@@ -66,7 +89,7 @@ export function runClaude(opts: RunClaudeOptions): Promise<RunClaudeResult> {
     ...(opts.args ?? []),
   ];
   return new Promise((resolve, reject) => {
-    const child = spawn(CLAUDE_BIN, args, { cwd: opts.projectDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(opts.bin, args, { cwd: opts.projectDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let timedOut = false;
