@@ -24,9 +24,39 @@ describe('pairToolCalls by tool_use_id', () => {
     ];
     const calls = pairToolCalls(events);
     expect(calls.map((c) => [c.tool_use_id, c.pre_id, c.post_id, c.start_ms, c.end_ms, c.duration_ms, c.outcome])).toEqual([
-      ['a', 'e1', 'e4', 1000, 4000, 1500, 'ok'], // duration from the Post when given
-      ['b', 'e2', 'e3', 2000, 3000, 1000, 'ok'], // else end - start
+      ['b', 'e2', 'e3', 2000, 3000, 1000, 'ok'], // no duration_ms: from the Pre's arrival to the Post's
+      ['a', 'e1', 'e4', 2500, 4000, 1500, 'ok'], // duration_ms given: it ran the last 1500 ms before its Post
     ]);
+  });
+
+  it('a call that waited for permission ran only its duration_ms, so it does not overlap what ran during the wait', () => {
+    // Current CLIs (2.1.197, 2.1.332) report duration_ms without the permission prompt. The Bash Pre
+    // arrives at 1 s, the user approves at 31 s, it runs 1 s; meanwhile a subagent reads a file.
+    const events = [
+      pre('p1', 1000, 'Bash', { tool_use_id: 'bash' }),
+      pre('p2', 5000, 'Read', { tool_use_id: 'read', agent_id: 'a1', agent_type: 'Explore' }),
+      post('q2', 5200, 'Read', { tool_use_id: 'read', agent_id: 'a1', agent_type: 'Explore', duration_ms: 150 }),
+      post('q1', 32_000, 'Bash', { tool_use_id: 'bash', duration_ms: 1000 }),
+    ];
+    expect(pairToolCalls(events).map((c) => [c.tool_use_id, c.start_ms, c.end_ms, c.duration_ms])).toEqual([
+      ['read', 5050, 5200, 150],
+      ['bash', 31_000, 32_000, 1000],
+    ]);
+    // The same events from a CLI that does not report durations: the call spans the wait.
+    const old = events.map((e) => ({ ...e, duration_ms: null }));
+    expect(pairToolCalls(old).map((c) => [c.tool_use_id, c.start_ms, c.end_ms, c.duration_ms])).toEqual([
+      ['bash', 1000, 32_000, 31_000],
+      ['read', 5000, 5200, 200],
+    ]);
+  });
+
+  it('never starts a call before its Pre arrived or after its Post, whatever duration_ms says', () => {
+    // duration_ms is measured inside the CLI, arrival times by the hook: a few ms may disagree.
+    const calls = pairToolCalls([pre('p1', 1000, 'Read', { tool_use_id: 'r' }), post('q1', 1500, 'Read', { tool_use_id: 'r', duration_ms: 800 })]);
+    expect(calls.map((c) => [c.start_ms, c.end_ms, c.duration_ms])).toEqual([[1000, 1500, 800]]);
+    // nor after it ended: a negative duration stored before normalize refused them
+    const negative = pairToolCalls([pre('p2', 2000, 'Read', { tool_use_id: 'n' }), post('q2', 3000, 'Read', { tool_use_id: 'n', duration_ms: -50 })]);
+    expect(negative.map((c) => [c.start_ms, c.end_ms])).toEqual([[3000, 3000]]);
   });
 
   it('derives outcomes: failure, interrupt, denial, and keeps the normalizer outcome when set', () => {

@@ -101,6 +101,32 @@ describe('normalize', () => {
     ).toEqual({ kind: 'command', name: '/hello', plugin: null, server: null });
   });
 
+  it('keeps the main thread of a `claude --agent` session on the main thread (agent_type without agent_id)', () => {
+    // What 2.1.197 and 2.1.332 send for a call of `claude --agent reviewer` (test/e2e/real-cli.test.ts).
+    const payload = { ...base, hook_event_name: 'PostToolUse', tool_name: 'Bash', tool_use_id: 't', tool_input: { command: 'ls' }, agent_type: 'reviewer', duration_ms: 58 };
+    const main = norm(payload);
+    expect(main).toMatchObject({ agent_id: null, agent_type: null, duration_ms: 58 });
+    expect(JSON.parse(main.payload).agent_type).toBe('reviewer');
+    // The same call inside a subagent of that session carries its agent_id too.
+    expect(norm({ ...payload, agent_id: 'a7', agent_type: 'Explore' })).toMatchObject({ agent_id: 'a7', agent_type: 'Explore' });
+    // SessionStart of such a session names the type too: still no subagent.
+    expect(norm({ ...base, hook_event_name: 'SessionStart', source: 'startup', agent_type: 'reviewer' })).toMatchObject({ agent_id: null, agent_type: null });
+  });
+
+  it('reads duration_ms when the CLI reports it, and leaves it open for older payloads and impossible values', () => {
+    const post = { ...base, hook_event_name: 'PostToolUseFailure', tool_name: 'Bash', tool_use_id: 't', tool_input: { command: 'false' }, error: 'Exit code 1' };
+    expect(norm({ ...post, duration_ms: 36, is_interrupt: false }).duration_ms).toBe(36); // 2.1.197 / 2.1.332
+    expect(norm(post).duration_ms).toBeNull(); // mid-2025: no duration_ms
+    expect(norm({ ...post, duration_ms: -5 }).duration_ms).toBeNull();
+    expect(norm({ ...post, duration_ms: 0 }).duration_ms).toBe(0);
+  });
+
+  it('stores the SessionStart of a forked session (2.1.332: source "fork" and its new fields)', () => {
+    const fork = norm({ ...base, hook_event_name: 'SessionStart', source: 'fork', seconds_since_last_response: 1, context_tokens: 120, prompt_cache_likely_expired: false, estimated_cache_write_usd: 0.0006 });
+    expect(fork).toMatchObject({ event: 'SessionStart', session_id: 's1', agent_id: null, tool_name: null, outcome: null });
+    expect(JSON.parse(fork.payload)).toMatchObject({ source: 'fork', context_tokens: 120 });
+  });
+
   it('accepts unknown events and unknown fields, and quarantines what lacks session_id or has wrong types', () => {
     expect(norm({ ...base, hook_event_name: 'SomeFutureEvent', new_field: { a: 1 } }).event).toBe('SomeFutureEvent');
     const missing = normalize({ id: 'x', ts_ms: 1, source: 'hook', value: { hook_event_name: 'Stop' } }, ctx);

@@ -45,7 +45,8 @@ export function normalize(input: NormalizeInput, ctx: NormalizeContext): Normali
     const t = v.payload;
     toolName = t.tool_name;
     toolUseId = t.tool_use_id ?? null;
-    duration = t.duration_ms ?? null;
+    // The tool's own run time; a negative one (no CLI sends it) would end a call before it started.
+    duration = t.duration_ms != null && t.duration_ms >= 0 ? t.duration_ms : null;
     actor = toolActor(t.tool_name, namesRedacted(t.tool_input), t.mcp_server?.name ?? null);
     outcome = toolOutcome(t);
     if (t.tool_name === 'Bash') {
@@ -67,6 +68,10 @@ export function normalize(input: NormalizeInput, ctx: NormalizeContext): Normali
   // Names come from the model (skill names, subagent types, MCP tools): redacted like any text.
   if (actor) actor = { kind: actor.kind, name: redactText(actor.name), plugin: actor.plugin && redactText(actor.plugin), server: actor.server && redactText(actor.server) };
   const cwd = p.cwd ?? null;
+  // agent_id is what marks an event inside a subagent. agent_type alone is the main thread of a
+  // `claude --agent <type>` session (seen from 2.1.197 to 2.1.332): a session, not a subagent, so
+  // its calls stay on the main thread (the stored payload keeps the type).
+  const agentType = p.agent_id && p.agent_type ? p.agent_type : null;
   const record: EventRecord = {
     id: input.id,
     // Ids come from the client and are stored in their own columns: a secret pasted anywhere must not survive.
@@ -80,7 +85,7 @@ export function normalize(input: NormalizeInput, ctx: NormalizeContext): Normali
     outcome,
     duration_ms: duration,
     agent_id: p.agent_id ? redactText(p.agent_id) : null,
-    agent_type: p.agent_type ? redactText(p.agent_type) : null,
+    agent_type: agentType === null ? null : redactText(agentType),
     prompt_id: p.prompt_id ? redactText(p.prompt_id) : null,
     cwd: cwd === null ? null : redactText(cwd),
     project: cwd === null ? null : redactText(ctx.projectOf(cwd) ?? cwd),

@@ -20,8 +20,12 @@
 //   ran", the learner mines finished sessions, and a step that did not finish did not contribute a
 //   result either way. Its end_ms = start_ms and duration_ms = 0.
 // - A completion without any Pre still yields a call: start = end - duration (duration 0 if unknown).
-// - duration_ms = the completion's duration_ms when given (tool execution time, excludes permission
-//   prompts), else end - start.
+// - end = the completion's arrival. start = end - duration_ms when the completion reports duration_ms
+//   (every current CLI: the tool's own run time, without the permission prompt and the PreToolUse
+//   hooks, which the Pre's arrival time includes), but never before the Pre arrived; else the Pre's
+//   arrival. So a call that waited a minute for the user's approval ran for its real second, and
+//   does not overlap (look concurrent with) what happened while the prompt was open.
+// - duration_ms = the completion's duration_ms when given, else end - start.
 import type { Actor, BashKind, EventRecord, Outcome, TestRun } from './types.js';
 
 export interface ToolCall {
@@ -203,8 +207,9 @@ function completionOutcome(e: EventRecord): Outcome {
 }
 
 function completedCall(pre: EventRecord, post: EventRecord): ToolCall {
-  const start = pre.ts_ms;
-  const end = Math.max(post.ts_ms, start);
+  const end = Math.max(post.ts_ms, pre.ts_ms);
+  // min: rows stored before normalize dropped negative durations must not start after they end
+  const start = post.duration_ms === null ? pre.ts_ms : Math.min(end, Math.max(pre.ts_ms, end - post.duration_ms));
   return {
     session_id: pre.session_id,
     tool_use_id: pre.tool_use_id ?? post.tool_use_id,
