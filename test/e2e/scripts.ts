@@ -139,3 +139,26 @@ export function sessionScript(projectDir: string, variant: Variant = 'pass'): Sc
     return table?.[turnIndex(req.messages)];
   };
 }
+
+// ---- a `claude --agent` session and a fork of it (agent-session.test.ts) ----
+
+export const AGENT_NAME = 'reviewer';
+export const AGENT_PROMPT = 'E2E-AGENT-SESSION: check the project as the reviewer.';
+export const FORK_PROMPT = 'E2E-FORK-SESSION: go on from there.';
+export const AGENT_CALL_ID = 'toolu_e2e_agent_001';
+
+/** A project agent, so `claude --agent reviewer` runs its main thread as that agent. */
+export function prepareAgent(projectDir: string): void {
+  const dir = path.join(projectDir, '.claude', 'agents');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, `${AGENT_NAME}.md`), `---\nname: ${AGENT_NAME}\ndescription: Reviews the project.\n---\nYou review the project.\n`);
+}
+
+/** The --agent session runs one Bash call, then answers; its fork only answers. */
+export function agentSessionScript(req: MessagesRequest): AssistantBlock[] | undefined {
+  if (!req.toolNames.includes('Bash')) return undefined;
+  const last = req.messages.at(-1);
+  if (last?.role === 'user' && flattenText(last.content).includes(FORK_PROMPT)) return [text('Forked.')];
+  if (!firstUserText(req.messages).includes(AGENT_PROMPT)) return undefined;
+  return [[toolUse(AGENT_CALL_ID, 'Bash', { command: 'echo as-agent', description: 'Check as the agent' })], [text('Reviewed.')]][turnIndex(req.messages)];
+}
