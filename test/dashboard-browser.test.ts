@@ -12,6 +12,8 @@ import type { InstalledInventory } from '../src/catalog/types.js';
 import { DEFAULT_CONFIG, type Config } from '../src/config/schema.js';
 import { buildReport, evalPoint, type EvalPoint, type ReportData } from '../src/report/data.js';
 import { renderHtml } from '../src/report/html.js';
+import { POWER_SERIES } from '../src/report/power-card.js';
+import type { QualityDoc } from '../src/report/power.js';
 import { usageIndex } from '../src/report/usage.js';
 import { evaluateLearning } from '../src/shell/evaluate-run.js';
 import { learnAll } from '../src/shell/learn-run.js';
@@ -86,6 +88,8 @@ function demoReport(): ReportData {
     catalog: joinCatalog(inventory, usageIndex(traces), learned),
     evaluations,
     now: asOf + 3_600_000,
+    // A hand-made metrics/quality.json: the power curve panel.
+    quality: JSON.parse(fs.readFileSync(path.join(import.meta.dirname, 'fixtures', 'quality', 'quality.json'), 'utf8')) as QualityDoc,
   });
 }
 
@@ -116,7 +120,7 @@ describe('the HTML dashboard in a browser', () => {
     for (const m of dom.matchAll(/<svg data-chart="([^"]+)"[^>]*? data-drawn="(\d+)" data-size="(\d+)x(\d+)"/g)) {
       if (m[1] !== 'mini') drawn.set(m[1]!, { elements: Number(m[2]), w: Number(m[3]), h: Number(m[4]) });
     }
-    expect([...drawn.keys()].sort()).toEqual(['activity-heatmap', 'dfg', 'evaluation', 'pass-rate']);
+    expect([...drawn.keys()].sort()).toEqual(['activity-heatmap', 'dfg', 'evaluation', 'pass-rate', 'power-curve']);
     for (const [name, d] of drawn) {
       expect(d.w, name).toBeGreaterThan(100);
       expect(d.h, name).toBeGreaterThan(100);
@@ -128,6 +132,19 @@ describe('the HTML dashboard in a browser', () => {
     expect(drawn.get('activity-heatmap')!.elements).toBeGreaterThanOrEqual(data.activity_daily.series.length * data.activity_daily.days.length);
     // The evaluation history line chart has a point per commit and series.
     expect(drawn.get('evaluation')!.elements).toBeGreaterThanOrEqual(4 * data.evaluations.length);
+    // The power curve: a line and a point per size for each of its three series, and the user's marker.
+    const power = data.power!;
+    expect(drawn.get('power-curve')!.elements).toBeGreaterThanOrEqual(3 * (1 + power.sessions.length) + 2);
+    for (const s of Object.values(POWER_SERIES)) expect(dom).toContain(`data-series="${s.name}"`);
+    const marker = dom.match(/<g class="marker" data-marker="← you: 60 sessions" data-size="(\d+)x(\d+)"/);
+    expect(marker, 'the user marker').not.toBeNull();
+    expect(Number(marker![2])).toBeGreaterThan(100); // the line spans the plot's height
+    // The whole panel, table and caption included, took room on the page like the other cards.
+    const panel = dom.match(/<section class="card wide" id="power" data-size="(\d+)x(\d+)">/);
+    expect(panel, 'the power panel').not.toBeNull();
+    expect(Number(panel![1])).toBeGreaterThan(800); // a wide card
+    expect(Number(panel![2])).toBeGreaterThan(300);
+    expect(dom).toContain('data-table="power-harder"');
   }, 120_000);
 
   it('would notice a script error or a blocked network request', () => {

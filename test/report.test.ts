@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliContext } from '../src/cli/context.js';
-import { registerReportCommands, useColour } from '../src/cli/report-commands.js';
+import { loadQuality, registerReportCommands, shippedQualityFile, useColour } from '../src/cli/report-commands.js';
 import type { Catalog } from '../src/catalog/types.js';
 import { ingestSpool } from '../src/ingest/ingest.js';
 import { parallelismSaved } from '../src/learn/parallel.js';
@@ -12,6 +12,8 @@ import { buildReport, dayRange, evalPoint, type ReportData, type ReportInput } f
 import { DFG_END, DFG_START, directlyFollows } from '../src/report/dfg.js';
 import { layoutDfg } from '../src/report/dfg-layout.js';
 import { renderHtml } from '../src/report/html.js';
+import { POWER_SERIES, POWER_TITLE } from '../src/report/power-card.js';
+import { powerCurve, readOff, type QualityDoc } from '../src/report/power.js';
 import { renderTerminal } from '../src/report/terminal.js';
 import { bar, duration, sparkline, textTable, visibleWidth } from '../src/report/text-charts.js';
 import { usageIndex, usageOf } from '../src/report/usage.js';
@@ -22,6 +24,10 @@ import { trace } from './learn-helpers.js';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 0, 5, 10);
+
+/** Hand-made metrics/quality.json: default and null worlds at 100/200/400/1000 sessions, two harder kinds. */
+const QUALITY_FIXTURE = path.join(import.meta.dirname, 'fixtures', 'quality', 'quality.json');
+const quality = JSON.parse(fs.readFileSync(QUALITY_FIXTURE, 'utf8')) as QualityDoc;
 
 const health = { pending_spool: 0, oldest_pending_ms: null, partial_writes: 0, quarantined: 0, last_ingest: null, last_learn: null };
 
@@ -248,6 +254,139 @@ describe('rendering the simulated corpus', () => {
   });
 });
 
+describe('the power curve (simulated worlds, metrics/quality.json)', () => {
+  /** `n` sessions that each ran one passing test. */
+  const sessions = (n: number) => Array.from({ length: n }, (_, i) => trace(`p${i}`, ['Read', 'pass'], T0 + i * 60_000));
+  /** The x of the point a series drew at a label, from its hover title. */
+  const pointX = (html: string, label: string, series: string) => {
+    const m = html.match(new RegExp(`<circle cx="([\\d.]+)"[^>]*><title>${label} · ${series.replace(/[()]/g, '\\$&')}: `));
+    expect(m, `${label} · ${series}`).not.toBeNull();
+    return Number(m![1]);
+  };
+
+  it('takes the default worlds for two lines and the null worlds for the false alarms; the other kinds go to the table', () => {
+    const c = powerCurve(quality, 0)!;
+    expect(c.sessions).toEqual([100, 200, 400, 1000]);
+    expect(c.good_top3).toEqual([0.3, 0.7, 0.9, 1]);
+    expect(c.anti_flagged).toEqual([0.2, 0.6, 0.8, 1]);
+    // Null worlds' any_report, not the default worlds' (those report something nearly always).
+    expect(c.false_alarm).toEqual([0.1, 0.05, 0, 0]);
+    expect(c.harder.map((r) => `${r.kind}@${r.sessions}`)).toEqual(['rare recipes (15% / 10% of episodes)@400', 'small effects (75% / 35% vs 55%)@1000']);
+    expect(c.worlds).toBe(10);
+    expect(c.you).toBeNull(); // no sessions: nothing to mark
+    // A size only the null worlds ran is a gap in the default lines.
+    const gappy = powerCurve({ ...quality, settings: quality.settings.filter((r) => !(r.kind === 'default' && r.sessions === 1000)) }, 10)!;
+    expect(gappy.good_top3).toEqual([0.3, 0.7, 0.9, null]);
+    expect(powerCurve({ ...quality, settings: quality.settings.filter((r) => r.kind !== 'default' && r.kind !== 'null') }, 10)).toBeNull();
+  });
+
+  it("reads the user's session count off the curve, on log(sessions), and never extrapolates", () => {
+    const c = powerCurve(quality, 0)!;
+    const at300 = readOff(c, 300);
+    const f = Math.log(1.5) / Math.log(2);
+    expect(at300).toMatchObject({ where: 'within', sessions: 300 });
+    expect(at300.at).toBeCloseTo(1 + f, 10);
+    expect(at300.good_top3).toBeCloseTo(0.7 + 0.2 * f, 10);
+    expect(at300.false_alarm).toBeCloseTo(0.05 - 0.05 * f, 10);
+    expect(readOff(c, 400)).toMatchObject({ where: 'within', at: 2, good_top3: 0.9, anti_flagged: 0.8, false_alarm: 0 });
+    expect(readOff(c, 100)).toMatchObject({ where: 'within', at: 0, good_top3: 0.3 });
+    expect(readOff(c, 40)).toMatchObject({ where: 'below', at: 0, good_top3: 0.3, anti_flagged: 0.2, false_alarm: 0.1 });
+    expect(readOff(c, 5000)).toMatchObject({ where: 'above', at: 3, good_top3: 1, false_alarm: 0 });
+  });
+
+  it("draws the panel: three series, the user's marker between 200 and 400 sessions, the harder kinds, a plain caption", () => {
+    const data = buildReport(input({ traces: sessions(300), quality }));
+    expect(data.power?.you?.sessions).toBe(300);
+    const html = renderHtml(data);
+    expect(html).toContain(`<section class="card wide" id="power"><h2>${POWER_TITLE}</h2>`);
+    expect(html).toContain('data-chart="power-curve"');
+    const chart = html.slice(html.indexOf('data-chart="power-curve"'), html.indexOf('</svg>', html.indexOf('data-chart="power-curve"')));
+    for (const s of Object.values(POWER_SERIES)) expect(chart).toContain(`<path data-series="${s.name}"`);
+    expect(chart.match(/<path data-series=/g)).toHaveLength(3);
+    expect(chart).toContain('<title>400 · good recipe named (top 3): 90%</title>');
+    expect(chart).toContain('<title>200 · anti recipe flagged: 60%</title>');
+    expect(chart).toContain('<title>100 · null worlds with any report (false alarms): 10%</title>');
+    expect(chart).toContain('>sessions in the simulated history</text>');
+    // The marker: a vertical line where 300 falls, on the same log scale the read-off uses.
+    const marker = chart.match(/<g class="marker" data-marker="you: 300 sessions"><line x1="([\d.]+)" x2="([\d.]+)"/);
+    expect(marker).not.toBeNull();
+    const x200 = pointX(chart, '200', POWER_SERIES.good.name);
+    const x400 = pointX(chart, '400', POWER_SERIES.good.name);
+    expect(Number(marker![1])).toBeCloseTo(x200 + (x400 - x200) * (Math.log(1.5) / Math.log(2)), 0);
+    expect(html).toContain('<b>Your data:</b> with 300 sessions, simulated worlds name the planted recipe in ~82%, flag the anti recipe in ~72%, false alarms ~2%.');
+    const harder = html.slice(html.indexOf('data-table="power-harder"'), html.indexOf('</table>', html.indexOf('data-table="power-harder"')));
+    expect(harder).toContain('<td>rare recipes<div class="small">15% / 10% of episodes</div></td><td class="num">400</td><td class="num">60%</td><td class="num">40%</td>');
+    expect(harder).toContain('<td>small effects<div class="small">75% / 35% vs 55%</div></td><td class="num">1000</td><td class="num">80%</td>');
+    expect(html).toContain('Simulated worlds, not your sessions');
+    expect(html).toContain('<code>src/sim/worlds.ts</code>');
+    expect(html).toContain('<code>npm run bench -- quality</code>');
+    expect(html).toContain('the 10 worlds of each size');
+  });
+
+  it('marks a user below or above the simulated sizes at the end, and says so', () => {
+    const few = renderHtml(buildReport(input({ traces: sessions(24), quality })));
+    expect(few).toContain('data-marker="← you: 24 sessions"');
+    expect(few).toContain('with 24 sessions, fewer than the smallest simulated worlds (100 sessions, which name the planted recipe in 30%');
+    const chart = few.slice(few.indexOf('data-chart="power-curve"'));
+    expect(Number(chart.match(/data-marker="[^"]*"><line x1="([\d.]+)"/)![1])).toBeCloseTo(pointX(chart, '100', POWER_SERIES.good.name), 1);
+    const many = renderHtml(buildReport(input({ traces: sessions(1500), quality })));
+    expect(many).toContain('data-marker="you: 1500 sessions →"');
+    expect(many).toContain('with 1500 sessions, more than the largest simulated worlds (1000 sessions, which name the planted recipe in 100%, flag the anti recipe in 100%, false alarms 0%)');
+    const right = many.slice(many.indexOf('data-chart="power-curve"'));
+    expect(Number(right.match(/data-marker="[^"]*"><line x1="([\d.]+)"/)![1])).toBeCloseTo(pointX(right, '1000', POWER_SERIES.good.name), 1);
+  });
+
+  it("leaves the panel out without the benchmark, with the shell's one-line note in the footer", () => {
+    const none = renderHtml(buildReport(input({ traces: sessions(5) })));
+    expect(none).not.toContain(POWER_TITLE);
+    expect(none).not.toContain('data-chart="power-curve"');
+    const noted = renderHtml(buildReport(input({ traces: sessions(5), quality_note: 'no power curve in the report: /x/metrics/quality.json is missing' })));
+    expect(noted).not.toContain(POWER_TITLE);
+    expect(noted).toMatch(/<footer>[^]*no power curve in the report: \/x\/metrics\/quality\.json is missing<\/footer>/);
+  });
+
+  it('gives the terminal summary one history line, and none without the benchmark', () => {
+    const text = renderTerminal(buildReport(input({ traces: sessions(400), quality })), { colour: false, width: 120 });
+    expect(text).toMatch(/\n {2}history +with 400 sessions, simulated worlds name the planted recipe in 90%, flag the anti recipe in 80%, false alarms 0% \(see report --html\)$/m);
+    expect(renderTerminal(buildReport(input({ traces: sessions(400) })), { colour: false, width: 120 })).not.toContain('history');
+  });
+});
+
+describe('loading metrics/quality.json (the shell)', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'am-quality-'));
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const write = (name: string, text: string) => {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, text);
+    return file;
+  };
+
+  it("accepts the benchmark's shape", () => {
+    expect(loadQuality(QUALITY_FIXTURE)).toEqual({ doc: quality, note: null });
+  });
+
+  it('says in one line why a missing, unparsable or wrongly shaped file is left out', () => {
+    const missing = path.join(dir, 'nope.json');
+    expect(loadQuality(missing)).toEqual({ doc: null, note: `no power curve in the report: ${missing} is missing (\`npm run bench -- quality\` writes it)` });
+    expect(loadQuality(write('cut.json', '{"generated_by": "npm run bench -- qu')).note).toContain('cut.json is not JSON');
+    const overOne = { ...quality, settings: [{ ...quality.settings[0]!, good_top3: 1.5 }] };
+    expect(loadQuality(write('big.json', JSON.stringify(overOne))).note).toMatch(/big\.json is not a quality benchmark \(settings\.0\.good_top3: /);
+    expect(loadQuality(write('empty.json', JSON.stringify({ ...quality, settings: [] }))).note).toContain('is not a quality benchmark (settings:');
+    for (const f of ['nope.json', 'cut.json', 'big.json', 'empty.json']) expect(loadQuality(path.join(dir, f)).note).not.toContain('\n');
+  });
+
+  it('is shipped with the package: package.json "files" holds it, and the checked-out copy (when there is one) validates', () => {
+    const root = path.resolve(import.meta.dirname, '..');
+    expect(shippedQualityFile()).toBe(path.join(root, 'metrics', 'quality.json'));
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { files: string[] };
+    expect(pkg.files.some((f) => f === 'metrics/quality.json' || f === 'metrics' || f === 'metrics/')).toBe(true);
+    if (fs.existsSync(shippedQualityFile())) expect(loadQuality(shippedQualityFile()).note).toBeNull();
+  });
+});
+
 describe('useColour', () => {
   it('colours a terminal unless NO_COLOR is set, and never a pipe', () => {
     expect(useColour({}, { isTTY: true })).toBe(true);
@@ -282,10 +421,12 @@ describe('report and catalog commands', () => {
   });
   afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
+  let qualityFile = QUALITY_FIXTURE;
+
   async function run(...args: string[]): Promise<string> {
     out.length = 0;
     const program = new Command().exitOverride();
-    registerReportCommands(program, ctx, { home: () => home });
+    registerReportCommands(program, ctx, { home: () => home, qualityFile: () => qualityFile });
     await program.parseAsync(args, { from: 'user' });
     return out.join('\n');
   }
@@ -316,6 +457,32 @@ describe('report and catalog commands', () => {
     expect(text).toContain('agentops-meta report');
     expect(text).toContain('Capture health');
     await expect(run('report', '--html', root, '--repo', root)).rejects.toThrow(/is a folder/);
+  });
+
+  it('report --html draws the power curve from the quality file, and without one says so in one line', async () => {
+    const file = path.join(root, 'out', 'power.html');
+    qualityFile = QUALITY_FIXTURE;
+    expect(await run('report', '--html', file, '--project', root, '--repo', root)).not.toContain('no power curve');
+    const page = fs.readFileSync(file, 'utf8');
+    expect(page).toContain('data-chart="power-curve"');
+    expect(page).toContain('data-marker="← you: 24 sessions"');
+    expect(await run('report', '--project', root, '--repo', root)).toMatch(/\n {2}history +with 24 sessions, fewer than the smallest simulated worlds/);
+    try {
+      qualityFile = path.join(root, 'missing', 'quality.json');
+      const said = await run('report', '--html', file, '--project', root, '--repo', root);
+      expect(said.split('\n')).toEqual([expect.stringContaining(`wrote ${file}`), `no power curve in the report: ${qualityFile} is missing (\`npm run bench -- quality\` writes it)`]);
+      const without = fs.readFileSync(file, 'utf8');
+      expect(without).not.toContain('data-chart="power-curve"');
+      expect(without).toContain(`${qualityFile} is missing`);
+      // The other charts are all still there.
+      for (const chart of ['pass-rate', 'activity-heatmap', 'dfg']) expect(without).toContain(`data-chart="${chart}"`);
+      qualityFile = path.join(root, 'out', 'bad-quality.json');
+      fs.writeFileSync(qualityFile, JSON.stringify({ generated_by: 'x', settings: 'none' }));
+      expect(await run('report', '--html', file, '--project', root, '--repo', root)).toContain(`no power curve in the report: ${qualityFile} is not a quality benchmark`);
+      expect(JSON.parse(await run('report', '--json', '--project', root, '--repo', root))).toMatchObject({ power: null, power_note: expect.stringContaining('is not a quality benchmark') });
+    } finally {
+      qualityFile = QUALITY_FIXTURE;
+    }
   });
 
   it('catalog joins installed agents with their use, and lists never-used ones', async () => {

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { z } from 'zod';
 import { joinCatalog } from '../catalog/join.js';
 import { scanInstalled } from '../catalog/scan.js';
 import type { Catalog, CatalogRow } from '../catalog/types.js';
@@ -18,6 +19,7 @@ import { buildTraces } from '../learn/traces.js';
 import type { LearnResult } from '../learn/types.js';
 import { buildReport, evalPoint, type EvalPoint, type LearnedPatterns, type ReportData } from '../report/data.js';
 import { renderHtml } from '../report/html.js';
+import type { QualityDoc } from '../report/power.js';
 import { renderTerminal } from '../report/terminal.js';
 import { ago, pct, textTable } from '../report/text-charts.js';
 import { usageIndex } from '../report/usage.js';
@@ -98,6 +100,55 @@ function evaluations(ctx: CliContext, traces: SessionTrace[], config: Config, no
   return current ? [current] : [];
 }
 
+const share = z.number().min(0).max(1);
+const sweepRowSchema = z.object({
+  kind: z.string().min(1),
+  sessions: z.number().int().positive(),
+  worlds: z.number().int().nonnegative(),
+  good_top3: share,
+  anti_flagged: share,
+  good_sub_or_super: share,
+  anti_sub_or_super: share,
+  any_report: share,
+  learn_ms_median: z.number().nonnegative(),
+  learn_ms_max: z.number().nonnegative(),
+});
+/** metrics/quality.json as bench/quality.mjs writes it (src/sim/world-sweep.ts SweepRow per setting). */
+const qualityDocSchema = z.object({
+  generated_by: z.string(),
+  node_e0_ms: z.number(),
+  worlds_per_setting: z.number().int().positive(),
+  settings: z.array(sweepRowSchema).min(1),
+});
+
+/** The benchmark file shipped with the package: the report's power curve reads it. */
+export function shippedQualityFile(): string {
+  return path.join(packageRoot(), 'metrics', 'quality.json');
+}
+
+/** The simulated worlds' benchmark, or why the report goes without it (one line). Never throws. */
+export function loadQuality(file: string): { doc: QualityDoc; note: null } | { doc: null; note: string } {
+  const without = (why: string) => ({ doc: null, note: `no power curve in the report: ${file} ${why} (\`npm run bench -- quality\` writes it)` });
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    return without((e as NodeJS.ErrnoException).code === 'ENOENT' ? 'is missing' : `cannot be read (${(e as Error).message})`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return without('is not JSON');
+  }
+  const parsed = qualityDocSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return without(`is not a quality benchmark${issue ? ` (${issue.path.join('.') || 'top level'}: ${issue.message})` : ''}`);
+  }
+  return { doc: parsed.data, note: null };
+}
+
 export function gatherCatalog(projectDir: string, traces: SessionTrace[], learned: LearnedPatterns | null, home: string): Catalog {
   return joinCatalog(scanInstalled({ home, projectDir }), usageIndex(traces), learned);
 }
@@ -109,12 +160,18 @@ export interface ReportFlags {
   repo?: string;
 }
 
-export function gatherReport(ctx: CliContext, flags: ReportFlags, now = Date.now(), home = os.homedir()): ReportData {
+export function gatherReport(ctx: CliContext, flags: ReportFlags, now = Date.now(), home = os.homedir(), qualityFile?: string): ReportData {
   const projectDir = path.resolve(flags.project ?? process.cwd());
   const { config } = effectiveConfig(ctx, projectDir);
   const stored = readStore(ctx);
   const learned = learnedPatterns(ctx, stored.traces, config, now);
   const spool = spoolState(ctx.paths);
+  let quality: ReturnType<typeof loadQuality>;
+  try {
+    quality = loadQuality(qualityFile ?? shippedQualityFile());
+  } catch (e) {
+    quality = { doc: null, note: `no power curve in the report: ${(e as Error).message}` };
+  }
   return buildReport({
     traces: stored.traces,
     testRuns: stored.testRuns,
@@ -133,6 +190,8 @@ export function gatherReport(ctx: CliContext, flags: ReportFlags, now = Date.now
     evaluations: evaluations(ctx, stored.traces, config, now, flags.repo),
     now,
     dayOf: (ms) => localDate(new Date(ms)),
+    quality: quality.doc,
+    quality_note: quality.note,
   });
 }
 
@@ -179,6 +238,8 @@ function catalogText(c: Catalog, now: number, width: number): string {
 export interface ReportCommandOptions {
   /** the user's home folder, holding ~/.claude (default os.homedir(); tests pass a sandbox) */
   home?: () => string;
+  /** the simulated worlds' benchmark for the power curve (default: metrics/quality.json in the package) */
+  qualityFile?: () => string;
 }
 
 export function registerReportCommands(program: Command, ctx: CliContext, options: ReportCommandOptions = {}): void {
@@ -191,11 +252,12 @@ export function registerReportCommands(program: Command, ctx: CliContext, option
     .option('--repo <dir>', 'learning repository whose metrics/eval.json history is charted (default: as `learn --commit` chooses)')
     .option('--json', 'print the report data as JSON')
     .action((flags: ReportFlags) => {
-      const data = gatherReport(ctx, flags, Date.now(), home());
+      const data = gatherReport(ctx, flags, Date.now(), home(), options.qualityFile?.());
       if (flags.html) {
         const html = renderHtml(data);
         writeHtml(flags.html, html);
         if (!flags.json) ctx.out(`wrote ${path.resolve(flags.html)} (${formatBytes(Buffer.byteLength(html))}); open it in a browser`);
+        if (!flags.json && data.power_note) ctx.out(data.power_note);
       }
       if (flags.json) return ctx.json(data);
       if (!flags.html) ctx.out(renderTerminal(data, { colour: useColour(), width: process.stdout.columns ?? 100 }));

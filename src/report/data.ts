@@ -8,6 +8,7 @@ import type { Accuracy } from '../learn/evaluate.js';
 import { parallelismSaved } from '../learn/parallel.js';
 import type { LearnStats } from '../learn/types.js';
 import { directlyFollows, type Dfg } from './dfg.js';
+import { powerCurve, type PowerCurve, type QualityDoc } from './power.js';
 import { activityUsage, usageIndex, type ActivityUsage, type UsageIndex } from './usage.js';
 
 export interface CaptureHealth {
@@ -95,6 +96,10 @@ export interface ReportInput {
   maxDays?: number;
   /** patterns of each kind kept */
   top?: number;
+  /** the simulated worlds' benchmark (metrics/quality.json), when the shell found a valid one */
+  quality?: QualityDoc | null;
+  /** why there is none, in one line */
+  quality_note?: string | null;
 }
 
 export interface ReportData {
@@ -122,6 +127,10 @@ export interface ReportData {
   latency: LatencyFigures | null;
   catalog: Catalog | null;
   evaluations: EvalPoint[];
+  /** how often simulated worlds of each size named the planted recipes, and where the user's data falls */
+  power: PowerCurve | null;
+  /** why the power curve is not shown, in one line */
+  power_note: string | null;
 }
 
 export const utcDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
@@ -200,6 +209,7 @@ export function buildReport(input: ReportInput): ReportData {
   const learned = input.learned
     ? { ...input.learned, sequential: input.learned.sequential.slice(0, top), parallel: input.learned.parallel.slice(0, top), anti: input.learned.anti.slice(0, top) }
     : null;
+  const power = input.quality ? powerCurve(input.quality, traces.length) : null;
 
   return {
     generated_at: new Date(input.now).toISOString(),
@@ -225,6 +235,8 @@ export function buildReport(input: ReportInput): ReportData {
     latency: input.latency,
     catalog: input.catalog,
     evaluations: input.evaluations,
+    power,
+    power_note: input.quality_note ?? (input.quality && !power ? 'no power curve: the quality benchmark holds no default or null worlds' : null),
   };
 }
 

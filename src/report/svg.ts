@@ -42,11 +42,15 @@ export interface LineChartOptions {
   yFormat?: (v: number) => string;
   /** light bars behind the lines, on their own scale (e.g. sessions per day) */
   bars?: { name: string; values: number[]; colour: string };
+  /** what the x axis counts, written under its labels */
+  xTitle?: string;
+  /** a vertical line at a (fractional) label index, e.g. where the user's own data falls */
+  marker?: { at: number; label: string; colour: string };
 }
 
 /** Lines over x categories (days, commits), with optional count bars behind them. */
 export function lineChart(o: LineChartOptions): string {
-  const m = { top: 16, right: o.bars ? 44 : 16, bottom: 30, left: 44 };
+  const m = { top: 16, right: o.bars ? 44 : 16, bottom: o.xTitle ? 46 : 30, left: 44 };
   const w = o.width - m.left - m.right;
   const h = o.height - m.top - m.bottom;
   const fmt = o.yFormat ?? ((v: number) => n(v));
@@ -79,6 +83,7 @@ export function lineChart(o: LineChartOptions): string {
     if (i !== count - 1 && count - 1 - i < every && i !== 0) return;
     parts.push(`<text x="${n(xAt(i))}" y="${m.top + h + 18}" text-anchor="middle" class="axis">${esc(label)}</text>`);
   });
+  if (o.xTitle) parts.push(`<text x="${n(m.left + w / 2)}" y="${m.top + h + 36}" text-anchor="middle" class="axis">${esc(o.xTitle)}</text>`);
   for (const s of o.series) {
     // Gaps (null) break the line; a lone point still shows as a dot.
     let d = '';
@@ -91,11 +96,20 @@ export function lineChart(o: LineChartOptions): string {
       d += `${pen ? 'L' : 'M'}${n(xAt(i))},${n(yAt(v))}`;
       pen = true;
     });
-    if (d && !s.dotsOnly) parts.push(`<path d="${d}" fill="none" stroke="${s.colour}" stroke-width="2.2" stroke-linejoin="round"${s.dashed ? ' stroke-dasharray="5 4"' : ''}/>`);
+    if (d && !s.dotsOnly) parts.push(`<path data-series="${esc(s.name)}" d="${d}" fill="none" stroke="${s.colour}" stroke-width="2.2" stroke-linejoin="round"${s.dashed ? ' stroke-dasharray="5 4"' : ''}/>`);
     s.values.forEach((v, i) => {
       if (v === null) return;
       parts.push(`<circle cx="${n(xAt(i))}" cy="${n(yAt(v))}" r="${count > 40 ? 2 : 3.2}" fill="${s.colour}"${s.dotsOnly ? ' fill-opacity="0.35"' : ''}><title>${esc(`${o.labels[i]} · ${s.name}: ${fmt(v)}`)}</title></circle>`);
     });
+  }
+  if (o.marker) {
+    const x = n(xAt(Math.min(Math.max(o.marker.at, 0), Math.max(0, count - 1))));
+    // The label sits above the plot, kept inside the chart at either end.
+    const anchor = o.marker.at < 0.5 ? 'start' : o.marker.at > count - 1.5 ? 'end' : 'middle';
+    parts.push(
+      `<g class="marker" data-marker="${esc(o.marker.label)}"><line x1="${x}" x2="${x}" y1="${m.top}" y2="${m.top + h}" stroke="${o.marker.colour}" stroke-width="1.6" stroke-dasharray="3 3"/>` +
+        `<text x="${x}" y="${m.top - 4}" text-anchor="${anchor}" class="axis" style="fill:${o.marker.colour};font-weight:600">${esc(o.marker.label)}</text></g>`,
+    );
   }
   return svg(o.id, o.title, o.width, o.height, parts.join(''));
 }

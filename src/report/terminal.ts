@@ -2,6 +2,7 @@
 import type { SequentialPattern } from '../learn/types.js';
 import type { ParallelPattern } from '../learn/parallel.js';
 import type { ReportData } from './data.js';
+import { readOffSentence } from './power.js';
 import { ago, bar, duration, pct, points, sparkline, style, textTable, type Style } from './text-charts.js';
 
 export interface TerminalOptions {
@@ -45,6 +46,7 @@ export function renderTerminal(data: ReportData, options: TerminalOptions): stri
         ['steps', `${t.steps} tool calls of ${t.activities} activities; ${t.events} hook events stored`],
         ['test runs', `${t.test_runs}, ${t.test_runs_passed} passed (${pct(t.test_runs ? t.test_runs_passed / t.test_runs : null)})`],
         ['parallelism', par.saved_ms > 0 ? `saved ${duration(par.saved_ms)} of ${duration(par.busy_ms)} tool time (${pct(par.saved_share, 1)}) by running calls concurrently` : 'no concurrent calls seen'],
+        ...history(data, s),
       ],
     )
       .split('\n')
@@ -121,6 +123,12 @@ export function renderTerminal(data: ReportData, options: TerminalOptions): stri
 
   health(out, data, s, now);
   return `${out.join('\n')}\n`;
+}
+
+/** What simulated worlds of the user's size got: one row, or none without the benchmark's file. */
+function history(data: ReportData, s: Style): string[][] {
+  const sentence = data.power ? readOffSentence(data.power) : null;
+  return sentence ? [['history', `${sentence} ${s.dim('(see report --html)')}`]] : [];
 }
 
 function evidenceLine(p: Pick<SequentialPattern, 'sessions' | 'known' | 'passed' | 'pass_rate' | 'baseline' | 'bound'>, s: Style, anti: boolean): string {
