@@ -87,7 +87,11 @@ function adviceLine(a) {
     const saved = a.saved_ms && a.saved_ms > 0 ? `, saved ${formatDuration(a.saved_ms)}` : "";
     return `- ${what}: run concurrently in ${a.sessions} sessions${saved}${rates ? `; ${rates}` : ""}`;
   }
-  return `- ${what}: seen in ${a.sessions} sessions${rates ? `, ${rates}` : ""}`;
+  return `- ${what}: seen in ${a.sessions} sessions${rates ? `, ${rates}` : ""}${laterMark(a.later)}`;
+}
+function laterMark(later) {
+  if (!later) return "";
+  return later.state === "validated" ? `; validated on ${later.sessions} later sessions` : `; weaker in ${later.sessions} later sessions`;
 }
 function formatDuration(ms) {
   const s = Math.round(ms / 1e3);

@@ -72,6 +72,18 @@ describe('adviceLine: evidence words', () => {
     expect(adviceLine(seq('x', ['Grep', 'Read'], 7, 0.5, null))).toBe('- Grep → Read: seen in 7 sessions');
   });
 
+  it('says when the sessions after the pattern was first reported validated it or did not show it', () => {
+    const validated: Advice = { ...seq('x', ['Read', 'Edit', 'Bash:test'], 52, 0.85, 0.41), later: { state: 'validated', sessions: 41 } };
+    expect(adviceLine(validated)).toBe('- Read → Edit → Bash:test: seen in 52 sessions, tests passed 85% vs 41% baseline; validated on 41 later sessions');
+    const weakened: Advice = { id: 'a', kind: 'avoid', steps: ['Glob', 'Grep'], sessions: 10, pass_rate: 0.11, baseline: 0.66, later: { state: 'weakened', sessions: 30 } };
+    expect(adviceLine(weakened)).toBe('- Glob → Grep: seen in 10 sessions, tests passed 11% vs 66% baseline; weaker in 30 later sessions');
+    // the mark counts against the budget like the rest of the line
+    const exact = HEADER.length + SECTION.sequence.length + adviceLine(validated).length + FOOTER.length + 3;
+    expect(renderAdvice([validated], exact + 1).ids).toEqual(['x']);
+    expect(renderAdvice([validated], exact - 1).ids).toEqual([]);
+    expect(renderAdvice([{ ...validated, later: undefined }], exact - 1).ids).toEqual(['x']); // fits without the mark
+  });
+
   it('parallel advice: sessions, time saved when any, then the rates', () => {
     const p = (saved_ms: number | undefined, pass_rate: number | null): Advice => ({
       id: 'p',
@@ -153,6 +165,7 @@ describe('renderAdvice: budget and order', () => {
     pass_rate: rate,
     baseline: rate,
     saved_ms: fc.option(fc.integer({ min: 0, max: 100 * 3_600_000 }), { nil: undefined }),
+    later: fc.option(fc.record({ state: fc.constantFrom('validated', 'weakened') as fc.Arbitrary<'validated' | 'weakened'>, sessions: fc.integer({ min: 1, max: 100_000 }) }), { nil: undefined }),
   });
   const adviceList = fc
     .array(advice, { maxLength: 60 })

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SessionTrace } from '../src/core/types.js';
 import type { LearnResult, ParallelPattern, SequentialPattern, Support } from '../src/learn/types.js';
+import { laterEvidence, prospectiveKey, type LaterEvidence } from '../src/learn/prospective.js';
 import { adviceFromLearn, adviceId } from '../src/plan/advice.js';
 import { buildBm25, scoreBm25, tokenize } from '../src/plan/bm25.js';
 import { buildContextBundle, projectSlug, type ContextInput, type PromptContext } from '../src/plan/context.js';
@@ -239,6 +240,38 @@ describe('buildContextBundle', () => {
     expect(bundle.session_start.global?.ids).toEqual([docsId]);
     expect(Object.keys(bundle.prompt.advice)).toEqual([docsId]);
     expect(bundle.prompt.index.docs.map((d) => d.id)).toEqual([docsId]);
+  });
+
+  it('leaves out patterns later sessions retired, in every scope, and marks the ones they validated', () => {
+    // later sessions: Read → Edit → Bash:test passes in 2 of 12, the others in 11 of 12 (retired); Glob → Write validated
+    const retired = laterEvidence(
+      [...Array.from({ length: 12 }, (_, i) => trace(`r${i}`, ['Read', 'Edit', i < 2 ? 'pass' : 'fail'], 2_000_000 + i)),
+        ...Array.from({ length: 12 }, (_, i) => trace(`o${i}`, ['Grep', i < 11 ? 'pass' : 'fail'], 2_000_000 + i))],
+      { steps: ['Read', 'Edit'], max_gap: 1 }, 'good', 1_500_000);
+    expect(retired.state).toBe('retired');
+    const validated: LaterEvidence = { ...retired, state: 'validated', with: 30, without: 11 };
+    const later = new Map([[prospectiveKey('good', TESTS_PATTERN), retired], [prospectiveKey('good', DOCS_PATTERN), validated]]);
+    const scoped = learnResult({ sequential: [pattern(TESTS_PATTERN, 3, 0.67, 0.5)], anti: [pattern(DOCS_PATTERN, 3, 0.1, 0.6)] });
+    const bundle = buildContextBundle(
+      input({
+        projects: new Map([['/home/dev/p', scoped]]),
+        subagents: new Map([['Explore', scoped]]),
+        // the project's and the subagent's own later sessions: there, only the good pattern is retired
+        later: { global: later, projects: new Map([['/home/dev/p', later]]), subagents: new Map([['Explore', later]]) },
+      }),
+    );
+    expect(bundle.session_start.global?.ids).toEqual([docsId]);
+    expect(bundle.session_start.global?.text).toContain('- Glob → Write: seen in 2 sessions, tests passed 100% vs 50% baseline; validated on 41 later sessions');
+    expect(Object.keys(bundle.prompt.advice)).toEqual([docsId]);
+    expect(bundle.prompt.advice[docsId]?.later).toEqual({ state: 'validated', sessions: 41 });
+    expect(bundle.prompt.index.docs.map((d) => d.id)).toEqual([docsId]);
+    // the anti-pattern with the same steps as a validated good pattern is another identity: still advised
+    const avoidDocs = adviceId('avoid', DOCS_PATTERN);
+    expect(bundle.session_start['-home-dev-p']?.ids).toEqual([avoidDocs]);
+    expect(bundle.subagents.Explore?.ids).toEqual([avoidDocs]);
+    // without later evidence for a scope, nothing is left out there
+    const unscoped = buildContextBundle(input({ projects: new Map([['/home/dev/p', scoped]]), later: { global: later } }));
+    expect(unscoped.session_start['-home-dev-p']?.ids).toEqual([testsId, avoidDocs]);
   });
 
   it('projectSlug turns every character but ASCII letters and digits into "-"', () => {

@@ -1,6 +1,7 @@
 // Precomputes everything the planner hooks inject, so the hooks only read files. Pure: the
 // writer (write-context.ts) puts the bundle on disk.
 import type { SessionTrace } from '../core/types.js';
+import type { LaterEvidence } from '../learn/prospective.js';
 import type { LearnResult } from '../learn/types.js';
 import { adviceFromLearn } from './advice.js';
 import { buildBm25, type Bm25Index } from './bm25.js';
@@ -36,6 +37,16 @@ export interface ContextInput {
   holdout_share: number;
   max_gap: number;
   demoted?: ReadonlySet<string>;
+  /**
+   * What the sessions after each pattern's first report say, per learned scope (by project folder,
+   * by subagent type), keyed by prospectiveKey: retired patterns are not advised, and the advice
+   * line says when later sessions validated or weakened one.
+   */
+  later?: {
+    global?: ReadonlyMap<string, LaterEvidence>;
+    projects?: ReadonlyMap<string, ReadonlyMap<string, LaterEvidence>>;
+    subagents?: ReadonlyMap<string, ReadonlyMap<string, LaterEvidence>>;
+  };
 }
 
 /**
@@ -53,22 +64,23 @@ export function projectSlug(dir: string): string {
 
 export function buildContextBundle(input: ContextInput): ContextBundle {
   const opts = { top: input.top, demoted: input.demoted };
+  const later = input.later;
   const sessionStart: Record<string, Rendered> = {};
-  const global = renderAdvice(adviceFromLearn(input.global, opts), input.budget_chars, 'all your projects');
+  const global = renderAdvice(adviceFromLearn(input.global, { ...opts, later: later?.global }), input.budget_chars, 'all your projects');
   if (global.ids.length) sessionStart.global = global;
   for (const [project, result] of [...input.projects].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
-    const r = renderAdvice(adviceFromLearn(result, opts), input.budget_chars, 'this project');
+    const r = renderAdvice(adviceFromLearn(result, { ...opts, later: later?.projects?.get(project) }), input.budget_chars, 'this project');
     if (r.ids.length) sessionStart[projectSlug(project)] = r;
   }
   const subagents: Record<string, Rendered> = {};
   // Subagents are learned by type across every project.
   for (const [agent, result] of [...input.subagents].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
-    const r = renderAdvice(adviceFromLearn(result, opts), input.budget_chars, 'all your projects');
+    const r = renderAdvice(adviceFromLearn(result, { ...opts, later: later?.subagents?.get(agent) }), input.budget_chars, 'all your projects');
     if (r.ids.length) subagents[agent] = r;
   }
 
   // Prompt relevance: each piece of advice is "about" the prompts of the sessions it occurred in.
-  const candidates = adviceFromLearn(input.global, { top: Math.max(input.top * 4, 20), demoted: input.demoted });
+  const candidates = adviceFromLearn(input.global, { top: Math.max(input.top * 4, 20), demoted: input.demoted, later: later?.global });
   const sequences = input.traces.map((t) => ({ activities: activitiesOf(t), prompts: t.prompts.join('\n') }));
   const docs = candidates.map((a) => ({
     id: a.id,

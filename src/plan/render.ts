@@ -16,6 +16,8 @@ export interface Advice {
   saved_ms?: number;
   /** sequences: the gap their evidence was measured with (1 = contiguous) */
   max_gap?: number;
+  /** sequences and avoid: what the sessions recorded after the pattern was first reported said, when they decided */
+  later?: { state: 'validated' | 'weakened'; sessions: number };
 }
 
 export interface Rendered {
@@ -49,7 +51,13 @@ export function adviceLine(a: Advice): string {
     const saved = a.saved_ms && a.saved_ms > 0 ? `, saved ${formatDuration(a.saved_ms)}` : '';
     return `- ${what}: run concurrently in ${a.sessions} sessions${saved}${rates ? `; ${rates}` : ''}`;
   }
-  return `- ${what}: seen in ${a.sessions} sessions${rates ? `, ${rates}` : ''}`;
+  return `- ${what}: seen in ${a.sessions} sessions${rates ? `, ${rates}` : ''}${laterMark(a.later)}`;
+}
+
+/** "; validated on 41 later sessions": the later sessions confirmed it, or did not show it (weakened). */
+function laterMark(later: Advice['later']): string {
+  if (!later) return '';
+  return later.state === 'validated' ? `; validated on ${later.sessions} later sessions` : `; weaker in ${later.sessions} later sessions`;
 }
 
 export function formatDuration(ms: number): string {

@@ -5,6 +5,7 @@ import type { EventRecord, SessionTrace } from '../core/types.js';
 import { adviceEffects, type AdviceEffect, type Injection } from '../learn/advice-effect.js';
 import { learn } from '../learn/learn.js';
 import { mineParallel } from '../learn/parallel.js';
+import { laterStates, recordFirstReports, type FirstReports, type LaterEvidence } from '../learn/prospective.js';
 import { buildTraces, subagentTraces } from '../learn/traces.js';
 import type { LearnOptions, LearnResult } from '../learn/types.js';
 import { buildContextBundle, type ContextBundle } from '../plan/context.js';
@@ -20,6 +21,44 @@ export interface LearnRun {
   as_of: number;
   /** did the injected advice help? (injected vs holdout sessions) */
   advice: AdviceEffect[];
+  /** what the sessions after each global pattern's first report say about it, by prospectiveKey */
+  later: Map<string, LaterEvidence>;
+}
+
+/** Meta key of the first-report times: { [scope]: { [prospectiveKey]: ms } }, scope 'global', 'project:<dir>' or 'agent:<type>'. */
+export const FIRST_REPORTED_META = 'first_reported';
+
+type Scope = 'global' | `project:${string}` | `agent:${string}`;
+
+function readFirstReports(store: EventStore): Record<string, FirstReports> {
+  try {
+    const parsed: unknown = JSON.parse(store.getMeta(FIRST_REPORTED_META) ?? '{}');
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return {};
+    const out: Record<string, FirstReports> = {};
+    for (const [scope, entries] of Object.entries(parsed as Record<string, unknown>)) {
+      if (entries === null || typeof entries !== 'object') continue;
+      out[scope] = Object.fromEntries(Object.entries(entries as Record<string, unknown>).filter((e): e is [string, number] => typeof e[1] === 'number'));
+    }
+    return out;
+  } catch {
+    // unreadable: every pattern counts as first reported by this run
+    return {};
+  }
+}
+
+/**
+ * Records when each scope's patterns were first reported (this run's as_of for the new ones; earlier
+ * runs' for the others, also for patterns not reported now) and returns their later evidence per scope.
+ */
+function checkOnLaterSessions(store: EventStore, scopes: readonly [Scope, LearnResult, readonly SessionTrace[]][], asOf: number): Map<Scope, Map<string, LaterEvidence>> {
+  const first = readFirstReports(store);
+  const out = new Map<Scope, Map<string, LaterEvidence>>();
+  for (const [scope, result, traces] of scopes) {
+    first[scope] = recordFirstReports(first[scope] ?? {}, result, asOf);
+    out.set(scope, laterStates(traces, result, first[scope]!));
+  }
+  store.setMeta(FIRST_REPORTED_META, JSON.stringify(first));
+  return out;
 }
 
 /** AgentopsInjection records the planner hooks spooled: which advice went into which session. */
@@ -100,6 +139,12 @@ export function runLearning(store: EventStore, config: Config, fallbackNow: numb
   const subagents = new Map<string, LearnResult>();
   for (const [agent, ts] of byAgent) if (enough(ts.length)) subagents.set(agent, learnAll(ts, config, now));
 
+  const later = checkOnLaterSessions(store, [
+    ['global', result, traces],
+    ...[...projects].map(([p, r]): [Scope, LearnResult, SessionTrace[]] => [`project:${p}`, r, byProject.get(p)!]),
+    ...[...subagents].map(([a, r]): [Scope, LearnResult, SessionTrace[]] => [`agent:${a}`, r, byAgent.get(a)!]),
+  ], now);
+
   const bundle = buildContextBundle({
     global: result,
     projects,
@@ -111,6 +156,11 @@ export function runLearning(store: EventStore, config: Config, fallbackNow: numb
     holdout_share: config.planner.holdout_share,
     max_gap: config.learn.max_gap,
     demoted: new Set(advice.filter((a) => a.demoted).map((a) => a.id)),
+    later: {
+      global: later.get('global'),
+      projects: new Map([...projects.keys()].map((p) => [p, later.get(`project:${p}`)!])),
+      subagents: new Map([...subagents.keys()].map((a) => [a, later.get(`agent:${a}`)!])),
+    },
   });
-  return { result, traces, projects, subagents, bundle, advice, as_of: now };
+  return { result, traces, projects, subagents, bundle, advice, as_of: now, later: later.get('global')! };
 }
