@@ -10,8 +10,8 @@ import {
   assertAbstract,
   findNotAbstract,
   histPercentile,
-  patternKey,
   planLibraryWrite,
+  readPatternState,
   renderLibrary,
   slugOf,
   assignSlugs,
@@ -22,6 +22,8 @@ import { COMMAND_PATH, SKILL_PATH, renderSkill, renderSkillFiles } from '../src/
 import { combineMachineEvidence, readMachineEvidence } from '../src/commit/evidence-merge.js';
 import { mergeEvidence } from '../src/learn/evidence.js';
 import type { ActivityEvidence, Evidence, LearnResult, SequentialPattern, Support } from '../src/learn/types.js';
+import { prospectiveKey, type LaterEvidence, type ProspectiveState } from '../src/learn/prospective.js';
+import { newcombeInterval } from '../src/learn/rank.js';
 import { commitLearning, readCommittedFiles } from '../src/commit/git-commit.js';
 import { REPO_ROOT } from './helpers/paths.js';
 
@@ -136,6 +138,22 @@ function result(o: Partial<LearnResult> = {}): LearnResult {
   };
 }
 
+/** Later evidence: w later sessions with the pattern (pw passed), wo without (pwo passed), since `days` before AS_OF. */
+function later(state: ProspectiveState, w: number, pw: number, wo: number, pwo: number, days: number): LaterEvidence {
+  const ci = newcombeInterval(pw, w, pwo, wo);
+  return {
+    state, since_ms: AS_OF - days * DAY, with: w, without: wo, passed_with: pw, passed_without: pwo,
+    pass_with: pw / w, pass_without: pwo / wo, uplift: pw / w - pwo / wo, lower: ci.lower, upper: ci.upper,
+  };
+}
+
+// Read → Edit → Bash:test validated on 40 later sessions, Read → Bash:test pending, Edit^3 weakened.
+const LATER = new Map([
+  [prospectiveKey('good', P_RET.steps), later('validated', 20, 18, 20, 8, 10)],
+  [prospectiveKey('good', P_RB.steps), later('pending', 3, 2, 5, 3, 4)],
+  [prospectiveKey('anti', P_EEE.steps), later('weakened', 10, 6, 12, 6, 10)],
+]);
+
 const EVALUATION = {
   method: 'chronological holdout',
   holdout: { sessions: 3, next_activity_accuracy: 2 / 3 },
@@ -148,7 +166,7 @@ function input(o: Partial<LibraryInput> = {}): LibraryInput {
     evaluation: EVALUATION,
     previous: null,
     date: '2026-01-02',
-    validatedKeys: new Set([patternKey(P_RET.steps)]),
+    later: LATER,
     machineId: 'laptop-1',
     options: { min_sessions: 5, min_known: 5, z: 1.959963984540054, miner: 'prefixspan', half_life_days: 14, window: 4 },
     ...o,
@@ -156,7 +174,7 @@ function input(o: Partial<LibraryInput> = {}): LibraryInput {
 }
 
 function renderAll(i: LibraryInput): Map<string, string> {
-  const files = new Map([...renderLibrary(i), ...renderSkillFiles({ result: i.result, validatedKeys: i.validatedKeys })]);
+  const files = new Map([...renderLibrary(i), ...renderSkillFiles({ result: i.result, later: i.later })]);
   for (const [p, c] of files) assertAbstract(c, p); // every rendered file, in every test that renders
   return files;
 }
@@ -254,6 +272,7 @@ describe('renderLibrary: content', () => {
       tips: [{ held: true, key: 'Read > Edit > Bash:test' }],
     });
     expect(withEval.get('patterns/meta/learning.md')).toContain('| `holdout.next_activity_accuracy` | 0.667 |');
+    expect(withEval.get('patterns/meta/learning.md')).toContain('This hold-out does not decide which patterns are validated');
     const without = renderAll(input({ evaluation: null }));
     expect(without.has('metrics/eval.json')).toBe(false);
     expect(without.get('patterns/meta/learning.md')).toContain('No evaluation ran with this learning run');
@@ -330,20 +349,30 @@ describe('learned/<date>.md deltas', () => {
 
   it('reports new, promoted, demoted and retired patterns with their numbers', () => {
     const day1 = renderLibrary(input());
-    // day 2: Read>Bash:test now validated, Read>Edit>Bash:test no longer, Edit^3 gone, Bash:test^2 new anti
+    // day 2: Read>Bash:test now validated, Read>Edit>Bash:test weakened, Edit^3 gone, Bash:test^2 new anti
     const r2 = result({ sequential: [P_RET, { ...P_RB, bound: 0.03, score: 0.03 }], anti: [P_BB] });
-    const day2 = renderAll(input({ result: r2, date: '2026-01-03', previous: day1, validatedKeys: new Set(['Read > Bash:test']) }));
+    const later2 = new Map([
+      [prospectiveKey('good', P_RET.steps), later('weakened', 25, 13, 25, 14, 10)],
+      [prospectiveKey('good', P_RB.steps), later('validated', 20, 19, 22, 9, 4)],
+    ]);
+    const day2 = renderAll(input({ result: r2, date: '2026-01-03', previous: day1, later: later2 }));
     const md = day2.get('patterns/learned/2026-01-03.md')!;
     const section = (name: string) => md.split(`### ${name}`)[1]!.split('###')[0]!;
     expect(md).toContain('## Changes since the previous library');
-    expect(section('New (1)')).toContain('| [Bash:test → Bash:test](../anti/bash-test-bash-test.md) | anti | 6 | 0.250 | 0.750 | -0.100 |');
+    expect(section('New (1)')).toContain('| [Bash:test → Bash:test](../anti/bash-test-bash-test.md) | anti | 6 | 0.250 | 0.750 | -0.100 | pending |');
     expect(section('Promoted (1)')).toContain(
       '| [Read → Bash:test](../validated/read-bash-test.md) | discovered | validated | 6 | 0.833 | 0.600 | +0.012 | +0.030 |',
     );
     expect(section('Demoted (1)')).toContain(
       '| [Read → Edit → Bash:test](../discovered/read-edit-bash-test.md) | validated | discovered | 7 | 0.857 | 0.500 | +0.051 | +0.051 |',
     );
-    expect(section('Retired (1)')).toContain('| Edit → Edit → Edit | anti | 5 | 0.200 | 0.800 | -0.210 |');
+    expect(section('No longer reported (1)')).toContain('| Edit → Edit → Edit | anti | 5 | 0.200 | 0.800 | -0.210 |');
+    // the state on later sessions changed for both good patterns, with the numbers since each was first reported
+    const changed = section('Checked on later sessions (2)');
+    expect(changed).toContain(
+      '| [Read → Edit → Bash:test](../discovered/read-edit-bash-test.md) | validated | weakened: 50 sessions since 2025-12-23 do not show it | 25 / 25 | 0.520 | 0.560 | -0.040 (',
+    );
+    expect(changed).toContain('| [Read → Bash:test](../validated/read-bash-test.md) | pending | validated on 42 sessions since 2025-12-29 | 20 / 22 | 0.950 | 0.409 | +0.541 (');
 
     // files that moved or retired are deleted; the new ones written
     const plan = planLibraryWrite(day2, day1);
@@ -356,20 +385,48 @@ describe('learned/<date>.md deltas', () => {
     expect(plan.get('patterns/discovered/read-edit-bash-test.md')).toContain('Status: **discovered**');
   });
 
+  it('a pattern later sessions contradict is retired: shown with its numbers, listed as retired, left out of the skill', () => {
+    const day1 = renderLibrary(input());
+    const retired = new Map([...LATER, [prospectiveKey('good', P_RET.steps), later('retired', 15, 3, 15, 13, 10)]]);
+    const day2 = renderAll(input({ date: '2026-01-03', previous: day1, later: retired }));
+    const file = day2.get('patterns/discovered/read-edit-bash-test.md')!; // out of validated/
+    expect(file).toContain('Status: **retired**: contradicted by 30 sessions recorded after it was first reported (2025-12-23); no longer advised.');
+    expect(file).toContain('| 95% interval of the uplift | -0.');
+    const md = day2.get('patterns/learned/2026-01-03.md')!;
+    expect(md).toContain('| [Read → Edit → Bash:test](../discovered/read-edit-bash-test.md) | validated | retired: contradicted by 30 sessions since 2025-12-23 | 15 / 15 | 0.200 | 0.867 | -0.667 (');
+    expect(md).toContain('Retired patterns are no longer advised.');
+    expect(day2.get('patterns/README.md')).toContain('| retired | 2025-12-23 | 15 / 15 | -0.667 (');
+    expect(JSON.parse(day2.get('metrics/dashboard.json')!).later_sessions).toEqual({ pending: 1, retired: 1, validated: 0, weakened: 1 });
+    const skill = day2.get(SKILL_PATH)!;
+    expect(skill).not.toContain('Read → Edit → Bash:test');
+    expect(skill).toContain('1. **Read → Bash:test**'); // the remaining good pattern, as a candidate
+  });
+
+  it('reads a library written before later sessions were checked as all pending', () => {
+    const v1 = JSON.stringify({ version: 1, patterns: [{ key: 'Read > Edit', status: 'validated', steps: ['Read', 'Edit'], sessions: 3 }] });
+    expect(readPatternState(new Map([['metrics/patterns.json', v1]]))![0]).toMatchObject({ status: 'validated', state: 'pending', first_reported: 'n/a', later: { with: 0, without: 0, uplift: null } });
+    const v2 = renderLibrary(input());
+    expect(readPatternState(v2)!.map((r) => [r.key, r.state, r.first_reported, r.later.with])).toEqual([
+      ['Read > Edit > Bash:test', 'validated', '2025-12-23', 20],
+      ['Read > Bash:test', 'pending', '2025-12-29', 3],
+      ['Edit > Edit > Edit', 'weakened', '2025-12-23', 10],
+    ]);
+  });
+
   it('a second run on the same day appends its changes to that day\'s file', () => {
     const day1 = renderLibrary(input());
-    const run1 = renderLibrary(input({ date: '2026-01-03', previous: day1, validatedKeys: new Set() }));
+    const run1 = renderLibrary(input({ date: '2026-01-03', previous: day1, later: new Map() }));
     const md1 = run1.get('patterns/learned/2026-01-03.md')!;
     expect(md1).toContain('### Demoted (1)');
     const head = new Map([...day1, ...run1]); // what HEAD holds after the first run's commit
     // rerun with nothing new: the day's file is not rewritten
-    expect(renderLibrary(input({ date: '2026-01-03', previous: head, validatedKeys: new Set() })).has('patterns/learned/2026-01-03.md')).toBe(false);
+    expect(renderLibrary(input({ date: '2026-01-03', previous: head, later: new Map() })).has('patterns/learned/2026-01-03.md')).toBe(false);
     // rerun with a change: appended as run 2, the first run's section kept verbatim
-    const run2 = renderLibrary(input({ date: '2026-01-03', previous: head, validatedKeys: new Set(), result: result({ anti: [] }) }));
+    const run2 = renderLibrary(input({ date: '2026-01-03', previous: head, later: new Map(), result: result({ anti: [] }) }));
     const md2 = run2.get('patterns/learned/2026-01-03.md')!;
     expect(md2.startsWith(md1.trimEnd())).toBe(true);
     expect(md2).toContain('## Changes since the previous library (run 2)');
-    expect(md2.split('## Changes since the previous library (run 2)')[1]).toContain('### Retired (1)');
+    expect(md2.split('## Changes since the previous library (run 2)')[1]).toContain('### No longer reported (1)');
   });
 });
 
@@ -429,7 +486,7 @@ describe('assertAbstract', () => {
 
 describe('meta-skill and /patterns command', () => {
   it('has the frontmatter Claude Code needs and the evidence inline', () => {
-    const skill = renderSkill({ result: result(), validatedKeys: new Set([patternKey(P_RET.steps)]) });
+    const skill = renderSkill({ result: result(), later: LATER });
     const [, front, body] = skill.split(/^---$/m);
     expect(front).toMatch(/^\nname: agentops-meta\ndescription: .+\n$/);
     expect(front!.split('\n')[2]).not.toMatch(/description: .*: /); // plain YAML scalar stays valid
@@ -443,7 +500,7 @@ describe('meta-skill and /patterns command', () => {
 
   it('falls back to discovered candidates, marked as weaker, when nothing is validated', () => {
     const skill = renderSkill({ result: result() });
-    expect(skill).toContain('None is validated on the newest sessions yet');
+    expect(skill).toContain('None is validated by later sessions yet');
     expect(skill).toContain('1. **Read → Edit → Bash:test**');
     expect(skill).toContain('2. **Read → Bash:test**');
   });

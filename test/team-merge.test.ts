@@ -19,7 +19,7 @@ async function machineCommits(repo: string, seed: number) {
   const traces = simulateTraces({ seed, sessions: 30, start_ms: Date.UTC(2026, 0, 1), days: 10 });
   const result = learn(traces, { now: Date.UTC(2026, 0, 12), min_sessions: 5 });
   const paths = dataPaths({ AGENTOPS_META_HOME: temp() });
-  const report = await learningCommit({ result, evaluation: null, advice: [], validatedKeys: new Set(), date: '2026-01-12', config: DEFAULT_CONFIG, paths, repo, packageRoot: repo, gitEnv: GIT_ENV });
+  const report = await learningCommit({ result, evaluation: null, advice: [], later: new Map(), date: '2026-01-12', config: DEFAULT_CONFIG, paths, repo, packageRoot: repo, gitEnv: GIT_ENV });
   return { report, sessions: traces.length, readCount: result.evidence.activities.Read?.support.sessions ?? 0 };
 }
 

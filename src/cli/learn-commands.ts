@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import type { SessionTrace } from '../core/types.js';
 import type { AdviceEffect } from '../learn/advice-effect.js';
+import type { LaterEvidence } from '../learn/prospective.js';
 import type { LearnResult } from '../learn/types.js';
 import { evaluateLearning } from '../shell/evaluate-run.js';
 import { learningCommit, type LearningCommitReport } from '../shell/learning-commit.js';
@@ -35,6 +36,8 @@ export interface LearnNow {
   traces: SessionTrace[];
   advice: AdviceEffect[];
   as_of: number;
+  /** what the sessions after each pattern's first report say, by prospectiveKey */
+  later: Map<string, LaterEvidence>;
 }
 
 export function learnNow(ctx: CliContext, now = Date.now()): LearnNow {
@@ -52,7 +55,7 @@ export function learnNow(ctx: CliContext, now = Date.now()): LearnNow {
     const { evidence: _evidence, ...summary } = run.result;
     fs.writeFileSync(learnedFile(ctx), JSON.stringify({ learned_at: new Date(now).toISOString(), ...summary }), { mode: 0o600 });
     store.setMeta('last_learn', new Date(now).toISOString());
-    return { result: run.result, ingested: ingest.inserted, sessions: run.traces.length, traces: run.traces, advice: run.advice, as_of: run.as_of };
+    return { result: run.result, ingested: ingest.inserted, sessions: run.traces.length, traces: run.traces, advice: run.advice, as_of: run.as_of, later: run.later };
   });
 }
 
@@ -61,11 +64,11 @@ export function localDate(d: Date): string {
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 }
 
-/** Evaluate on held-out sessions, render the library and commit it. */
+/** Evaluate next-activity prediction on held-out sessions, render the library and commit it. */
 export async function commitNow(ctx: CliContext, run: LearnNow, now: Date, repo?: string): Promise<LearningCommitReport> {
   const { config } = effectiveConfig(ctx, null);
-  const { evaluation, validatedKeys } = evaluateLearning(run.traces, config, run.as_of);
-  const report = await learningCommit({ result: run.result, evaluation, advice: run.advice, validatedKeys, date: localDate(now), config, paths: ctx.paths, repo });
+  const { evaluation } = evaluateLearning(run.traces, config);
+  const report = await learningCommit({ result: run.result, evaluation, advice: run.advice, later: run.later, date: localDate(now), config, paths: ctx.paths, repo });
   recordLearningNotice(ctx.paths.context, learningNotice(report));
   return report;
 }

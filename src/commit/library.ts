@@ -2,7 +2,8 @@
 //
 // ## What is written (repo-relative)
 // - `patterns/README.md`: the index (validated / discovered / anti / parallel tables, how to read them)
-// - `patterns/{validated,discovered,anti}/<slug>.md`: one file per pattern with its evidence
+// - `patterns/{validated,discovered,anti}/<slug>.md`: one file per pattern with its evidence and what
+//   the sessions recorded after it was first reported say (later-sessions.ts)
 // - `patterns/learned/<date>.md`: what changed against the previous library (only when something did)
 // - `patterns/meta/learning.md`: data, thresholds, vocabulary, evaluation summary
 // - `metrics/success_rates.csv`, `metrics/durations.csv`: per activity
@@ -19,7 +20,23 @@
 // ## Abstract content only
 // Activity names, counts, rates and dates. Never prompts, paths, command arguments or output.
 // renderLibrary() checks every file with assertAbstract() and throws rather than render a leak.
+import { prospectiveKey, type LaterEvidence, type ProspectiveState } from '../learn/prospective.js';
 import type { DurationStats, Evidence, LearnOptions, LearnResult, ParallelPattern, SequentialPattern } from '../learn/types.js';
+import { cmpStr, code, fmtDate, fmtRate, fmtSigned, patternTitle, round, table } from './format.js';
+import {
+  HOW_TO_READ_LATER,
+  LATER_COLUMNS,
+  laterCells,
+  laterFields,
+  laterSection,
+  readLaterFields,
+  renderStateChanges,
+  stateChanges,
+  statePhrase,
+  statusLine,
+  type LaterFields,
+  type StateChange,
+} from './later-sessions.js';
 
 // ---- inputs ---------------------------------------------------------------------------------
 
@@ -34,8 +51,12 @@ export interface LibraryInput {
   previous: ReadonlyMap<string, string> | null;
   /** YYYY-MM-DD (UTC) of this run */
   date: string;
-  /** patternKey()s whose uplift held on the newest sessions */
-  validatedKeys?: ReadonlySet<string>;
+  /**
+   * What the sessions recorded after each pattern was first reported say, by prospectiveKey (the
+   * learning run's `later`): a good pattern they validated goes to patterns/validated/. Missing
+   * patterns are pending.
+   */
+  later?: ReadonlyMap<string, LaterEvidence>;
   /** names this machine's evidence file; [A-Za-z0-9._-] only */
   machineId: string;
   /** the learner's options, for the thresholds table (`now` is never printed) */
@@ -50,7 +71,7 @@ export interface LibraryInput {
 export type PatternStatus = 'validated' | 'discovered' | 'anti';
 
 /** One pattern as the library files show it (and as metrics/patterns.json stores it). */
-export interface PatternRow {
+export interface PatternRow extends LaterFields {
   key: string;
   status: PatternStatus;
   slug: string;
@@ -118,48 +139,9 @@ export function assertAbstract(content: string, where = 'content'): void {
   if (kind) throw new NotAbstractError(kind, where);
 }
 
-// ---- formatting -----------------------------------------------------------------------------
+// ---- formatting (format.ts; re-exported for the callers that found them here) ---------------
 
-/** Rounds to `decimals`; null for null / NaN / ±Infinity; never -0. */
-export function round(x: number | null | undefined, decimals = 3): number | null {
-  if (x === null || x === undefined || !Number.isFinite(x)) return null;
-  const f = 10 ** decimals;
-  const r = Math.round(x * f) / f;
-  return r === 0 ? 0 : r;
-}
-
-/** "0.842", or "n/a" */
-export function fmtRate(x: number | null | undefined): string {
-  const r = round(x);
-  return r === null ? 'n/a' : r.toFixed(3);
-}
-
-/** "+0.104" / "-0.050" / "0.000", or "n/a" */
-export function fmtSigned(x: number | null | undefined): string {
-  const r = round(x);
-  if (r === null) return 'n/a';
-  return r > 0 ? `+${r.toFixed(3)}` : r.toFixed(3);
-}
-
-/** YYYY-MM-DD (UTC) of a time in ms, or "n/a". */
-export function fmtDate(ms: number): string {
-  if (!Number.isFinite(ms)) return 'n/a';
-  const d = new Date(ms);
-  return Number.isNaN(d.getTime()) ? 'n/a' : d.toISOString().slice(0, 10);
-}
-
-export function cmpStr(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** Markdown inline code for an activity name, safe inside a table cell. */
-export function code(s: string): string {
-  return '`' + s.replace(/`/g, "'").replace(/\|/g, '\\|') + '`';
-}
-
-export function patternTitle(steps: readonly string[]): string {
-  return steps.join(' → ');
-}
+export { cmpStr, code, fmtDate, fmtRate, fmtSigned, patternTitle, round };
 
 /**
  * Pretty JSON with sorted keys, for diffs: objects and arrays whose values are all primitives sit on
@@ -216,10 +198,6 @@ function csv(header: string[], rows: (string | number | null)[][]): string {
   return [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\n') + '\n';
 }
 
-function table(header: string[], align: string[], rows: string[][]): string {
-  return [`| ${header.join(' | ')} |`, `|${align.join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
-}
-
 // ---- slugs ----------------------------------------------------------------------------------
 
 /** 32-bit FNV-1a of the UTF-16 code units, 8 hex digits. Stable across runs and machines. */
@@ -274,27 +252,32 @@ function byScore(a: SequentialPattern, b: SequentialPattern): number {
   return sb - sa || cmpStr(patternKey(a.steps), patternKey(b.steps));
 }
 
-/** Every pattern of the result with its status, each key once, in display order. */
-export function patternRows(result: LearnResult, validatedKeys: ReadonlySet<string> = new Set()): PatternRow[] {
+/**
+ * Every pattern of the result with its status, each key once, in display order. A good pattern is
+ * validated when the sessions after its first report validated it (`later`, by prospectiveKey).
+ */
+export function patternRows(result: LearnResult, later: ReadonlyMap<string, LaterEvidence> = new Map()): PatternRow[] {
   const seen = new Set<string>();
-  const picked: [SequentialPattern, PatternStatus][] = [];
+  const picked: [SequentialPattern, PatternStatus, LaterEvidence | undefined][] = [];
   const take = (list: SequentialPattern[], status: PatternStatus) => {
     for (const p of [...list].sort(byScore)) {
       const key = patternKey(p.steps);
       if (seen.has(key)) continue;
       seen.add(key);
-      picked.push([p, status]);
+      picked.push([p, status, later.get(prospectiveKey(status === 'anti' ? 'anti' : 'good', p.steps))]);
     }
   };
-  take(result.sequential.filter((p) => validatedKeys.has(patternKey(p.steps))), 'validated');
-  take(result.sequential.filter((p) => !validatedKeys.has(patternKey(p.steps))), 'discovered');
+  const validated = (p: SequentialPattern) => later.get(prospectiveKey('good', p.steps))?.state === 'validated';
+  take(result.sequential.filter(validated), 'validated');
+  take(result.sequential.filter((p) => !validated(p)), 'discovered');
   take(result.anti, 'anti');
   const slugs = assignSlugs(picked.map(([p]) => p.steps));
-  return picked.map(([p, status]) => {
+  return picked.map(([p, status, e]) => {
     const key = patternKey(p.steps);
     return {
       key,
       status,
+      ...laterFields(e),
       slug: slugs.get(key)!,
       steps: [...p.steps],
       sessions: p.sessions,
@@ -355,8 +338,10 @@ const HOW_TO_READ = `## How to read the evidence
 - **baseline**: the pass rate of the known sessions WITHOUT the pattern. **uplift** = pass rate − baseline.
 - **bound**: the 95% bound of the uplift (Newcombe). Good patterns are ranked by its lower end, so a
   pattern seen in few sessions cannot win on luck; anti-patterns by its upper end (below zero).
-- **validated**: the uplift held on the newest sessions, which the miner did not see. **discovered**:
-  found in the data, not yet confirmed. **anti**: goes with failing tests.
+- **validated**: the sessions recorded after the pattern was first reported confirm its uplift (see
+  state). **discovered**: found in the data, not (yet) confirmed by later sessions. **anti**: goes
+  with failing tests.
+${HOW_TO_READ_LATER}
 - These are correlations in this project's own history, not causes. Treat them as evidence-backed
   habits, not rules.`;
 
@@ -367,8 +352,8 @@ function statusTitle(s: PatternStatus): string {
 function patternTable(rows: PatternRow[], linkPrefix: string): string {
   if (rows.length === 0) return '_None yet._';
   return table(
-    ['pattern', 'sessions', 'known', 'pass rate', 'baseline', 'uplift', 'bound', 'last seen'],
-    ['---', '--:', '--:', '--:', '--:', '--:', '--:', '---'],
+    ['pattern', 'sessions', 'known', 'pass rate', 'baseline', 'uplift', 'bound', 'last seen', ...LATER_COLUMNS.header],
+    ['---', '--:', '--:', '--:', '--:', '--:', '--:', '---', ...LATER_COLUMNS.align],
     rows.map((r) => [
       `[${patternTitle(r.steps).replace(/\|/g, '\\|')}](${linkPrefix}${r.status}/${r.slug}.md)`,
       String(r.sessions),
@@ -378,6 +363,7 @@ function patternTable(rows: PatternRow[], linkPrefix: string): string {
       fmtSigned(r.uplift),
       fmtSigned(r.bound),
       r.last_seen,
+      ...laterCells(r),
     ]),
   );
 }
@@ -436,12 +422,6 @@ function renderReadme(result: LearnResult, rows: PatternRow[]): string {
 
 function renderPatternFile(r: PatternRow): string {
   const anti = r.status === 'anti';
-  const statusLine =
-    r.status === 'validated'
-      ? 'Status: **validated**: the uplift held on the newest sessions.'
-      : r.status === 'discovered'
-        ? 'Status: **discovered**: found in the data, not yet confirmed on the newest sessions.'
-        : 'Status: **anti-pattern**: sessions with it passed tests less often than those without it.';
   const rows: [string, string][] = [
     ['sessions with the pattern', String(r.sessions)],
     ['with a test outcome', String(r.known)],
@@ -462,7 +442,7 @@ function renderPatternFile(r: PatternRow): string {
     [
       `# ${patternTitle(r.steps)}`,
       '',
-      statusLine,
+      statusLine(r),
       '',
       '## Steps',
       '',
@@ -471,6 +451,8 @@ function renderPatternFile(r: PatternRow): string {
       '## Evidence',
       '',
       table(['measure', 'value'], ['---', '--:'], rows),
+      '',
+      laterSection(r),
       '',
       'How to read these numbers: see [the index](../README.md#how-to-read-the-evidence).',
     ].join('\n') + '\n'
@@ -483,7 +465,10 @@ export interface PatternDelta {
   added: PatternRow[];
   promoted: { row: PatternRow; from: PatternStatus; before: PatternRow }[];
   demoted: { row: PatternRow; from: PatternStatus; before: PatternRow }[];
-  retired: PatternRow[];
+  /** the learner no longer reports them (a pattern later sessions contradict is "retired": see changed) */
+  dropped: PatternRow[];
+  /** reported before and now, with another state on later sessions */
+  changed: StateChange<PatternRow>[];
 }
 
 /** Reads metrics/patterns.json back; null when missing or unreadable (then every pattern is new). */
@@ -507,6 +492,7 @@ export function readPatternState(files: ReadonlyMap<string, string> | null): Pat
     out.push({
       key: item.key,
       status,
+      ...readLaterFields(item),
       slug: typeof item.slug === 'string' ? item.slug : '',
       steps: item.steps.filter((s): s is string => typeof s === 'string'),
       sessions: num(item.sessions) ?? 0,
@@ -529,24 +515,27 @@ export function readPatternState(files: ReadonlyMap<string, string> | null): Pat
   return out;
 }
 
-/** New, promoted (status up: anti → discovered → validated), demoted (down) and retired patterns. */
+/**
+ * New, promoted (status up: anti → discovered → validated), demoted (down) and dropped patterns, and
+ * those whose state on later sessions changed.
+ */
 export function diffPatterns(before: PatternRow[] | null, now: PatternRow[]): PatternDelta {
   const prev = new Map((before ?? []).map((r) => [r.key, r]));
   const cur = new Set(now.map((r) => r.key));
-  const delta: PatternDelta = { added: [], promoted: [], demoted: [], retired: [] };
+  const delta: PatternDelta = { added: [], promoted: [], demoted: [], dropped: [], changed: stateChanges(before, now) };
   for (const row of now) {
     const old = prev.get(row.key);
     if (!old) delta.added.push(row);
     else if (STATUS_RANK[row.status] > STATUS_RANK[old.status]) delta.promoted.push({ row, from: old.status, before: old });
     else if (STATUS_RANK[row.status] < STATUS_RANK[old.status]) delta.demoted.push({ row, from: old.status, before: old });
   }
-  for (const old of before ?? []) if (!cur.has(old.key)) delta.retired.push(old);
-  delta.retired.sort((a, b) => cmpStr(a.key, b.key));
+  for (const old of before ?? []) if (!cur.has(old.key)) delta.dropped.push(old);
+  delta.dropped.sort((a, b) => cmpStr(a.key, b.key));
   return delta;
 }
 
 function deltaSize(d: PatternDelta): number {
-  return d.added.length + d.promoted.length + d.demoted.length + d.retired.length;
+  return d.added.length + d.promoted.length + d.demoted.length + d.dropped.length + d.changed.length;
 }
 
 function renderDeltaSection(d: PatternDelta, first: boolean, run: number): string {
@@ -579,9 +568,9 @@ function renderDeltaSection(d: PatternDelta, first: boolean, run: number): strin
     d.added.length === 0
       ? '_None._'
       : table(
-          ['pattern', 'status', 'sessions', 'pass rate', 'baseline', 'bound'],
-          ['---', '---', '--:', '--:', '--:', '--:'],
-          d.added.map((r) => [link(r), r.status, String(r.sessions), fmtRate(r.pass_rate), fmtRate(r.baseline), fmtSigned(r.bound)]),
+          ['pattern', 'status', 'sessions', 'pass rate', 'baseline', 'bound', 'state'],
+          ['---', '---', '--:', '--:', '--:', '--:', '---'],
+          d.added.map((r) => [link(r), r.status, String(r.sessions), fmtRate(r.pass_rate), fmtRate(r.baseline), fmtSigned(r.bound), statePhrase(r)]),
         ),
     '',
     `### Promoted (${d.promoted.length})`,
@@ -592,14 +581,16 @@ function renderDeltaSection(d: PatternDelta, first: boolean, run: number): strin
     '',
     moved(d.demoted),
     '',
-    `### Retired (${d.retired.length})`,
+    renderStateChanges(d.changed, link),
     '',
-    d.retired.length === 0
+    `### No longer reported (${d.dropped.length})`,
+    '',
+    d.dropped.length === 0
       ? '_None._'
       : table(
           ['pattern', 'was', 'last sessions', 'last pass rate', 'last baseline', 'last bound'],
           ['---', '---', '--:', '--:', '--:', '--:'],
-          d.retired.map((r) => [
+          d.dropped.map((r) => [
             patternTitle(r.steps).replace(/\|/g, '\\|'),
             r.status,
             String(r.sessions),
@@ -747,7 +738,14 @@ function renderMeta(input: LibraryInput): string {
   if (input.evaluation === null || input.evaluation === undefined) {
     parts.push('No evaluation ran with this learning run; `metrics/eval.json`, if present, is from an earlier one.');
   } else {
-    parts.push('Summary of `metrics/eval.json`:', '', table(['field', 'value'], ['---', '--:'], evaluationRows(input.evaluation)));
+    parts.push(
+      'Summary of `metrics/eval.json`: how well the library predicts the next activity on the newest sessions,',
+      'learned on the older ones. This hold-out does not decide which patterns are validated (a quarter of a',
+      'few hundred sessions is too few to confirm an uplift): the sessions recorded after each pattern was',
+      'first reported do (see [the index](../README.md#how-to-read-the-evidence)).',
+      '',
+      table(['field', 'value'], ['---', '--:'], evaluationRows(input.evaluation)),
+    );
   }
   return parts.join('\n') + '\n';
 }
@@ -807,13 +805,17 @@ function stateRow(r: PatternRow) {
     bound: r.bound,
     first_seen: r.first_seen,
     last_seen: r.last_seen,
+    state: r.state,
+    first_reported: r.first_reported,
+    later: r.later,
   };
 }
 
 function renderPatternState(result: LearnResult, rows: PatternRow[]): string {
   return stableJson(
     {
-      version: 1,
+      // 2: a pattern's state on the sessions after its first report decides "validated" (was: a hold-out)
+      version: 2,
       patterns: rows.map(stateRow),
       parallel: parallelRows(result).map((p) => ({
         members: [...p.members].sort(cmpStr),
@@ -838,6 +840,7 @@ function renderDashboard(input: LibraryInput, rows: PatternRow[]): string {
       .slice(0, 5)
       .map((r) => ({ key: r.key, sessions: r.sessions, pass_rate: r.pass_rate, baseline: r.baseline, bound: r.bound }));
   const count = (status: PatternStatus) => rows.filter((r) => r.status === status).length;
+  const inState = (state: ProspectiveState) => rows.filter((r) => r.state === state).length;
   return stableJson(
     {
       version: 1,
@@ -847,6 +850,7 @@ function renderDashboard(input: LibraryInput, rows: PatternRow[]): string {
       baseline_pass_rate: round(s.baseline_pass_rate),
       activities: s.activities,
       patterns: { validated: count('validated'), discovered: count('discovered'), anti: count('anti'), parallel: input.result.parallel.length },
+      later_sessions: { validated: inState('validated'), pending: inState('pending'), weakened: inState('weakened'), retired: inState('retired') },
       top_validated: top('validated'),
       top_discovered: top('discovered'),
       top_anti: top('anti'),
@@ -867,7 +871,7 @@ export function renderLibrary(input: LibraryInput): Map<string, string> {
   if (!DATE_RE.test(input.date)) throw new Error(`renderLibrary: date must be YYYY-MM-DD, got ${JSON.stringify(input.date)}`);
   if (!MACHINE_RE.test(input.machineId)) throw new Error(`renderLibrary: machineId must match ${MACHINE_RE}`);
   const { result } = input;
-  const rows = patternRows(result, input.validatedKeys);
+  const rows = patternRows(result, input.later);
   const files = new Map<string, string>();
   files.set('patterns/README.md', renderReadme(result, rows));
   for (const r of rows) files.set(patternPath(r), renderPatternFile(r));

@@ -4,6 +4,7 @@
 // (before planning a multi-step change, when choosing how to verify work, when tests keep failing),
 // and its body carries the strongest evidence inline so one read is usually enough. The numbers come
 // from the same rows as the library files, so the two never disagree.
+import type { LaterEvidence } from '../learn/prospective.js';
 import type { LearnResult } from '../learn/types.js';
 import { assertAbstract, cmpStr, fmtRate, fmtSigned, patternRows, patternTitle, type PatternRow } from './library.js';
 
@@ -12,7 +13,8 @@ export const COMMAND_PATH = '.claude/commands/patterns.md';
 
 export interface SkillInput {
   result: LearnResult;
-  validatedKeys?: ReadonlySet<string>;
+  /** what the sessions after each pattern's first report say (by prospectiveKey); retired ones are left out */
+  later?: ReadonlyMap<string, LaterEvidence>;
   /** patterns listed per section (default 5) */
   top?: number;
 }
@@ -38,7 +40,8 @@ function numbered(rows: PatternRow[]): string[] {
 /** `.claude/skills/agentops-meta/SKILL.md` */
 export function renderSkill(input: SkillInput): string {
   const top = input.top ?? 5;
-  const rows = patternRows(input.result, input.validatedKeys);
+  // Later sessions contradict a retired pattern: it is no longer advice, here as in the planner.
+  const rows = patternRows(input.result, input.later).filter((r) => r.state !== 'retired');
   const validated = rows.filter((r) => r.status === 'validated').slice(0, top);
   const discovered = rows.filter((r) => r.status === 'discovered').slice(0, top);
   const anti = rows.filter((r) => r.status === 'anti').slice(0, top);
@@ -62,7 +65,7 @@ export function renderSkill(input: SkillInput): string {
   if (validated.length > 0) {
     body.push(...numbered(validated));
   } else if (discovered.length > 0) {
-    body.push('None is validated on the newest sessions yet. The strongest candidates so far (weaker evidence):', '', ...numbered(discovered));
+    body.push('None is validated by later sessions yet. The strongest candidates so far (weaker evidence):', '', ...numbered(discovered));
   } else {
     body.push('_None yet: there is not enough evidence._');
   }

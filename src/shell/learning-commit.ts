@@ -5,6 +5,7 @@ import path from 'node:path';
 import { commitLearning, DEFAULT_ALLOWED_PREFIXES, ensureLearningRepo, readCommittedFiles, type CommitOutcome } from '../commit/git-commit.js';
 import { planLibraryWrite, renderLibrary, stableJson } from '../commit/library.js';
 import type { AdviceEffect } from '../learn/advice-effect.js';
+import type { LaterEvidence } from '../learn/prospective.js';
 import { combineMachineEvidence } from '../commit/evidence-merge.js';
 import { renderSkillFiles } from '../commit/skill.js';
 import type { Config } from '../config/schema.js';
@@ -16,7 +17,8 @@ export interface LearningCommitInput {
   evaluation: unknown | null;
   /** did injected advice help: written to metrics/advice.json */
   advice: readonly AdviceEffect[];
-  validatedKeys: ReadonlySet<string>;
+  /** what the sessions after each pattern's first report say, by prospectiveKey (the learning run's `later`) */
+  later: ReadonlyMap<string, LaterEvidence>;
   date: string;
   config: Config;
   paths: DataPaths;
@@ -88,12 +90,12 @@ export async function learningCommit(input: LearningCommitInput): Promise<Learni
     evaluation: input.evaluation,
     previous,
     date: input.date,
-    validatedKeys: input.validatedKeys,
+    later: input.later,
     machineId: machine,
     teamEvidence: combineMachineEvidence(evidenceFiles),
   });
   library.set('metrics/advice.json', stableJson(input.advice, 3));
-  for (const [p, content] of renderSkillFiles({ result: input.result, validatedKeys: input.validatedKeys })) library.set(p, content);
+  for (const [p, content] of renderSkillFiles({ result: input.result, later: input.later })) library.set(p, content);
   const files = planLibraryWrite(library, previous);
   const message = commitMessage(input.result, input.date, library.get(`patterns/learned/${input.date}.md`) ?? null);
   const outcome = await commitLearning({
