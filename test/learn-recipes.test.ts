@@ -57,10 +57,12 @@ describe('the rules, on hand-built sessions', () => {
   });
 
   it('adds a step that matters even when most occurrences lack it', () => {
-    // Edit happens everywhere; only Edit right after Bash:typecheck goes with green tests
+    // Edit happens in most sessions; only Edit right after Bash:typecheck goes with green tests
+    // (some sessions do not edit: a step in (nearly) every session would be padding, see rule 2)
     const traces = [
       ...group('a', ['Bash:typecheck', 'Edit'], 30, 27, 0),
       ...group('b', ['Write', 'Edit'], 60, 24, 30),
+      ...group('c', ['Write', 'Bash:build'], 20, 8, 90),
     ];
     const r = learn(traces, { now: SOON, min_sessions: 10 });
     expect(r.sequential.map((p) => key(p.steps))).toEqual(['Bash:typecheck > Edit']);

@@ -2,7 +2,7 @@
 // Integer ids are an in-memory detail of one run: everything that leaves the learner is keyed by name.
 import type { SessionTrace, Step } from '../core/types.js';
 import { decayWeight } from './stats.js';
-import { mix32, nextTestVerdicts, sessionVerdict, verdictAt } from './outcomes.js';
+import { mix32, nextTestRuns, sessionVerdict, verdictAt } from './outcomes.js';
 
 export class Interner {
   private readonly ids = new Map<string, number>();
@@ -48,6 +48,8 @@ export interface EncodedLog {
   verdictAt: Int8Array;
   /** per position: the verdict of the first test run at or after that step (any lane), UNKNOWN when none */
   next_test: Int8Array;
+  /** per position: which test run that is (unique over the log), -1 when none */
+  next_test_id: Int32Array;
   /** per position: the session it belongs to */
   session_of: Int32Array;
   /** step duration (end - start) per position */
@@ -108,6 +110,8 @@ export function encodeTraces(traces: readonly SessionTrace[], opts: EncodeOption
   const offsets = new Int32Array(n + 1);
   const outcome = new Int8Array(total);
   const nextTest = new Int8Array(total);
+  const nextTestId = new Int32Array(total);
+  let stepBase = 0;
   const sessionOf = new Int32Array(total);
   const duration = new Float64Array(total);
   const stepOutcome = new Uint8Array(total);
@@ -124,19 +128,21 @@ export function encodeTraces(traces: readonly SessionTrace[], opts: EncodeOption
     const t = traces[s]!;
     offsets[s] = pos;
     const at = verdictAt(t.steps);
-    const next = nextTestVerdicts(t.steps);
+    const next = nextTestRuns(t.steps);
     let errs = 0;
     for (const i of lanes[s]!) {
       const step = t.steps[i]!;
       acts[pos] = interner.intern(step.activity);
       outcome[pos] = at[i]!;
-      nextTest[pos] = next[i]!;
+      nextTest[pos] = next.verdict[i]!;
+      nextTestId[pos] = next.index[i]! < 0 ? -1 : stepBase + next.index[i]!;
       sessionOf[pos] = s;
       duration[pos] = Math.max(0, step.end_ms - step.start_ms);
       stepOutcome[pos] = OUTCOME_CODE[step.outcome];
       if (step.outcome === 'error') errs++;
       pos++;
     }
+    stepBase += t.steps.length;
     final[s] = sessionVerdict(t.steps);
     weight[s] = decayWeight(opts.now - t.end_ms, halfLifeMs);
     start[s] = t.start_ms;
@@ -152,6 +158,7 @@ export function encodeTraces(traces: readonly SessionTrace[], opts: EncodeOption
     offsets,
     verdictAt: outcome,
     next_test: nextTest,
+    next_test_id: nextTestId,
     session_of: sessionOf,
     duration_ms: duration,
     step_outcome: stepOutcome,

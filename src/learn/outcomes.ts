@@ -62,19 +62,26 @@ export function verdictAt(steps: readonly Step[]): Int8Array {
 }
 
 /**
- * nextTestVerdicts[i] = the verdict of the first test run at or after step i (UNKNOWN when none
- * follows): how one occurrence ending at step i is judged when occurrences, not sessions, are
- * compared (recipe.ts). An occurrence that ends with a test run is judged by that run.
+ * For each step i, the first test run at or after it (UNKNOWN / -1 when none follows): its verdict
+ * and its index among the session's steps. How one occurrence ending at step i is judged when
+ * occurrences, not sessions, are compared (recipe.ts); an occurrence that ends with a test run is
+ * judged by that run.
  */
-export function nextTestVerdicts(steps: readonly Step[]): Int8Array {
-  const out = new Int8Array(steps.length);
+export function nextTestRuns(steps: readonly Step[]): { verdict: Int8Array; index: Int32Array } {
+  const verdict = new Int8Array(steps.length);
+  const index = new Int32Array(steps.length);
   let next: Verdict = UNKNOWN;
+  let at = -1;
   for (let i = steps.length - 1; i >= 0; i--) {
     const v = stepVerdict(steps[i]!);
-    if (v !== UNKNOWN) next = v;
-    out[i] = next;
+    if (v !== UNKNOWN) {
+      next = v;
+      at = i;
+    }
+    verdict[i] = next;
+    index[i] = at;
   }
-  return out;
+  return { verdict, index };
 }
 
 /** The session's final verdict: its last test run. */

@@ -445,6 +445,10 @@ export function rankPatterns(
     simplest: Candidate;
     pattern: RankedPattern;
     z: number;
+    /** told as a recipe: the discovery it describes (whose effect step 5 checks at z') */
+    seed?: Found;
+    /** a discovery none of whose recipe forms holds, told as it was found */
+    fragment?: boolean;
   }
   const good: Found[] = [];
   const anti: Found[] = [];
@@ -502,25 +506,33 @@ export function rankPatterns(
   };
   /**
    * A discovered pattern told as its recipe (recipe.ts), with the recipe's own evidence at the seed's
-   * z: the first form offered that was mined, passes the gates and holds on its own (the seed itself
-   * when it is offered first); null when none does.
+   * z (or its own, when it is a discovery too and that is lower): the first form offered that was
+   * mined, passes the gates and holds on its own (the seed itself when it is offered first); null
+   * when none does.
    */
+  // the z of each discovered evidence class, per direction: a form that is itself a discovery is
+  // judged at its own (layer's) z when that is lower than its seed's
+  const discoveredZ = new Map<string, number>();
+  for (const [list, dir] of [[good, 1], [anti, -1]] as const) for (const f of list) discoveredZ.set(`${dir}|${evidenceKey(f.cand.tally)}`, f.z);
   const recipeForm = (seed: Found, dir: 1 | -1): Found | null => {
-    for (const r of data.recipe!(seed.cand.items, seed.cand.gap, dir)) {
+    const forms = data.recipe!(seed.cand.items, seed.cand.gap, dir);
+    for (const [i, r] of forms.entries()) {
       const cand = byKey.get(patternKey(r.items, r.gap));
       if (!cand) continue;
-      if (cand === seed.cand) return seed;
+      // the seed is its own recipe only when it is offered first; offered last, it is a fragment
+      if (cand === seed.cand) return i === 0 ? seed : null;
       if (cand.items.length < opts.min_len || cand.tally.sessions < opts.min_sessions || cand.tally.known < opts.min_known) continue;
+      const z = Math.min(seed.z, discoveredZ.get(`${dir}|${evidenceKey(cand.tally)}`) ?? seed.z);
       const { pattern, lowerUplift, upperUplift } = describePattern(
         cand.items.map((x) => names[x]!),
         cand.tally,
         totals,
-        seed.z,
+        z,
       );
       if (lowerUplift === null || upperUplift === null) continue;
       if (dir === 1 ? !(lowerUplift > opts.min_uplift) : !(upperUplift < -opts.anti_margin)) continue;
       const bound = dir === 1 ? lowerUplift : upperUplift;
-      return { cand, simplest: cand, z: seed.z, pattern: { ...pattern, bound, score: dir * bound, max_gap: cand.gap } };
+      return { cand, simplest: cand, z, seed, pattern: { ...pattern, bound, score: dir * bound, max_gap: cand.gap } };
     }
     return null;
   };
@@ -536,11 +548,13 @@ export function rankPatterns(
       const f = recipeForm(seed, dir);
       if (f) whole.push(f);
       // a test run that closes the previous episode never starts a pattern (recipe.ts rule 1)
-      else if (!data.isTest?.(seed.cand.items[0]!)) fragments.push(seed);
+      else if (!data.isTest?.(seed.cand.items[0]!)) fragments.push({ ...seed, fragment: true });
     }
     whole.sort((a, b) => comparePatterns(a.pattern, b.pattern));
     return [...whole, ...fragments];
   };
+  /** Steps a recipe names (a test run is its outcome, not a step: "X, then the tests" is one). */
+  const recipeSteps = (c: Candidate): number => c.items.filter((x) => !data.isTest?.(x)).length;
   const choose = (list: Found[], dir: 1 | -1, opposite: readonly Found[]): Found[] => {
     list.sort((a, b) => comparePatterns(a.pattern, b.pattern));
     // Step 5 asks several questions of every pattern it looks at: its z is Bonferroni over them.
@@ -555,13 +569,15 @@ export function rankPatterns(
       const { cand } = f;
       const stepsKey = cand.items.join(',');
       if (told.has(stepsKey) || chosen.some((q) => q.cand.items.join(',') === stepsKey)) continue;
-      told.add(stepsKey);
-      // its own effect first, at z'
+      // its own effect first, at z': the pattern's, or the discovery it describes (a recipe holds on
+      // its own at its seed's z; its extra steps may thin out its sessions a little)
       const z = Math.max(f.z, zStep);
-      if (z > f.z) {
-        const d = describePattern(f.pattern.steps, cand.tally, totals, z);
-        if (!(dir === 1 ? d.lowerUplift! > opts.min_uplift : d.upperUplift! < -opts.anti_margin)) continue;
-      }
+      const holdsAt = (x: Found): boolean => {
+        const d = describePattern(x.pattern.steps, x.cand.tally, totals, z);
+        return dir === 1 ? d.lowerUplift! > opts.min_uplift : d.upperUplift! < -opts.anti_margin;
+      };
+      if (z > f.z && !holdsAt(f) && !(f.seed && holdsAt(f.seed))) continue;
+      told.add(stepsKey);
 
       // Without recipes (step 5a): it must beat each infix S among S's sessions (its own sessions are
       // inside S's, outcomes.ts), from the tallies alone. When S is itself a tip of this list, S is the
@@ -583,8 +599,9 @@ export function rankPatterns(
       // Near-duplicates: a chosen pattern Q that covers this one P (P has no effect outside Q) wins,
       // unless they explain each other (Q has no effect outside P either) and P is the better of
       // the two: P refines Q (is significantly better among Q's sessions) and not the other way
-      // round; or neither refines the other and P is simpler (the preference of step 2) or, as
-      // simple, more general (more known sessions). Then P takes Q's place.
+      // round; or neither refines the other and P is simpler (the preference of step 2; told as
+      // recipes: more specific) or, as simple, more general (more known sessions). Then P takes Q's
+      // place.
       const P = setOf(cand.items, cand.gap);
       const replaced = new Set<Found>();
       const covered = chosen.some((q) => {
@@ -593,7 +610,10 @@ export function rankPatterns(
         if (pq.outside) return false;
         const qp = stratified(Q, P, total, dir, data, Math.max(q.z, zStep));
         if (qp.outside) return true;
-        const better = pq.within !== qp.within ? pq.within : (simpler(f.simplest, q.simplest, data.ubiquitous) || q.cand.tally.known - cand.tally.known) < 0;
+        // (told as recipes, the more specific of two forms with the same evidence is the better one)
+        // (a fragment never takes the place of a recipe of the same effect)
+        const preference = f.fragment ? 1 : data.recipe ? recipeSteps(q.cand) - recipeSteps(cand) : simpler(f.simplest, q.simplest, data.ubiquitous);
+        const better = pq.within !== qp.within ? pq.within : (preference || q.cand.tally.known - cand.tally.known) < 0;
         if (better) replaced.add(q);
         return !better;
       });

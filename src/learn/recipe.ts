@@ -4,8 +4,8 @@
 // with false-discovery control. Many patterns carry the same effect: for a planted A → B → C, then
 // tests, the miner also finds A → B, B → C, C → Bash:test, Bash:test → A (the previous episode's
 // test), gapped forms. Advice must name the recipe that worked, so each discovered pattern is grown
-// to its most specific supported form, on OCCURRENCES: an occurrence is judged by the first test run
-// at or after its last step (outcomes.ts nextTestVerdicts), not by the session.
+// to its most specific supported form, on OCCURRENCES: one per test run (the last before it), judged
+// by that test run (outcomes.ts nextTestRuns) and, as a second judge, by the session's outcome.
 //
 // From a seed S (contiguous steps; a gapped seed is first filled in with the steps its minimal
 // occurrences have in between, by rule 2 or 3 below, else grown from its last step):
@@ -21,8 +21,10 @@
 //    or less (anti) than those that do not. Session-clustered: occurrences of one session are not
 //    independent, so the variance of the difference is the cluster-robust (sandwich) one, floored by
 //    the binomial one. Bonferroni over the steps tried at that point.
-// 4. A step of the seed is dropped when the shorter form has an effect of its own outside the longer
-//    one and the step does not matter by rule 3.
+// 4. A step of the seed is dropped when growth would not have added it: the longer form keeps less
+//    than `coverage` of the shorter one's occurrences (or the shorter one has an effect of its own
+//    outside it), and the step does not matter by rule 3. Growing and dropping follow one rule, so
+//    a seed padded with a step that merely often comes before the recipe loses it.
 // Never after a test run (rule 1), never beyond `max_len` steps, never to a form the miner did not
 // find (`exists`: support and gates hold). The forms on the way are kept: ranking takes the last one
 // whose own effect holds, so a recipe whose extra steps thin out its evidence is told by the longest
@@ -36,8 +38,12 @@ export interface OccurrenceLog {
   acts: Int32Array;
   offsets: Int32Array;
   session_of: Int32Array;
-  /** per position: verdict of the first test run at or after it (outcomes.ts nextTestVerdicts) */
+  /** per position: verdict of the first test run at or after it (outcomes.ts nextTestRuns) */
   next_test: Int8Array;
+  /** per position: which test run that is (unique over the log), -1 when none */
+  next_test_id: Int32Array;
+  /** per position: the session's outcome, for positions at or before its last test run (outcomes.ts verdictAt) */
+  verdictAt: Int8Array;
 }
 
 export interface RecipeContext {
@@ -86,6 +92,20 @@ export function contiguousOccurrences(log: OccurrenceLog, index: ItemIndex, item
   return Int32Array.from(out);
 }
 
+/** Of the occurrences (ascending starts) judged by the same test run, the last; known outcomes only. */
+export function lastBeforeEachTest(log: OccurrenceLog, starts: Int32Array, len: number): Int32Array {
+  const out: number[] = [];
+  let lastTest = -1;
+  for (const p of starts) {
+    const t = log.next_test_id[p + len - 1]!;
+    if (t < 0) continue;
+    if (t === lastTest) out[out.length - 1] = p;
+    else out.push(p);
+    lastTest = t;
+  }
+  return Int32Array.from(out);
+}
+
 /** Occurrence outcomes by group, per session, for clustered comparisons. */
 interface Groups {
   /** per cluster (session, in order): known occurrences and passes in group A and in group B */
@@ -123,12 +143,15 @@ function groupEntries(n: number, sidOf: (i: number) => number, verdictOf: (i: nu
   return g;
 }
 
-/** The occurrences starting at `starts` (a pattern of `len` steps), grouped by `inA(start)`. */
-function groupBy(log: OccurrenceLog, starts: Int32Array, len: number, inA: (p: number) => boolean): Groups {
+/**
+ * The occurrences starting at `starts` (a pattern of `len` steps), grouped by `inA(start)`, each
+ * judged by `verdicts` at its last step.
+ */
+function groupBy(log: OccurrenceLog, verdicts: Int8Array, starts: Int32Array, len: number, inA: (p: number) => boolean): Groups {
   return groupEntries(
     starts.length,
     (i) => log.session_of[starts[i]!]!,
-    (i) => log.next_test[starts[i]! + len - 1]!,
+    (i) => verdicts[starts[i]! + len - 1]!,
     (i) => inA(starts[i]!),
   );
 }
@@ -195,39 +218,58 @@ export interface RecipeFinder {
 export function recipeFinder(ctx: RecipeContext, options: Partial<RecipeOptions> = {}): RecipeFinder {
   const opts = { ...DEFAULT_RECIPE_OPTIONS, ...options };
   const { log, index } = ctx;
-  let known = 0;
-  let passed = 0;
-  for (const v of log.next_test) {
-    if (v === UNKNOWN) continue;
-    known++;
-    if (v === PASS) passed++;
-  }
-  const p0 = known > 0 ? passed / known : 0.5;
+  // Two judges of an occurrence: the next test run (the work right before a test is what it judges)
+  // and the session's outcome (a red-green cycle runs the test right after an edit expecting red;
+  // the session ending green is what the recipe is for). A step joins or stays when either judge
+  // says it matters; each question is asked of both, Bonferroni over the two.
+  const judges = [log.next_test, log.verdictAt];
+  const p0s = judges.map((verdicts) => {
+    let known = 0;
+    let passed = 0;
+    for (const v of verdicts) {
+      if (v === UNKNOWN) continue;
+      known++;
+      if (v === PASS) passed++;
+    }
+    return known > 0 ? passed / known : 0.5;
+  });
+  const p0 = p0s[0]!;
+  /** The occurrences grouped by inA, once per judge. */
+  const judged = (starts: Int32Array, len: number, inA: (p: number) => boolean): Groups[] => judges.map((v) => groupBy(log, v, starts, len, inA));
+  /** The largest z of A against B in direction dir over the judges (groups with too few are 0). */
+  const mattersZ = (gs: Groups[], dir: 1 | -1): number =>
+    Math.max(...gs.map((g) => (sum(g.nA) >= opts.min_group && sum(g.nB) >= opts.min_group ? dir * clusteredDifferenceZ(g) : 0)));
   const occ = new Map<string, Int32Array>();
+  /**
+   * The occurrences that judge: of those before the same test run, the last one (the test run judges
+   * the work right before it; an earlier occurrence, with other steps after it, would be counted
+   * twice, and with the outcome of whatever came in between). Unknown outcomes are left out.
+   */
   const occurrencesOf = (items: readonly number[]): Int32Array => {
     const k = items.join(',');
     let o = occ.get(k);
-    if (!o) occ.set(k, (o = contiguousOccurrences(log, index, items)));
+    if (!o) occ.set(k, (o = lastBeforeEachTest(log, contiguousOccurrences(log, index, items), items.length)));
     return o;
   };
   const sameSession = (a: number, b: number): boolean => a >= 0 && b < log.acts.length && log.session_of[a] === log.session_of[b];
   const before = (p: number): number => (p > 0 && sameSession(p - 1, p) ? log.acts[p - 1]! : NONE);
   const after = (p: number, len: number): number => (sameSession(p, p + len) ? log.acts[p + len]! : NONE);
 
-  /** "The occurrences outside the extension have an effect of their own" (rules 2 and 4). */
-  const ownEffectOutside = (g: Groups, dir: 1 | -1): boolean => {
-    // a handful of occurrences outside is no effect of their own: they often sit right before the
-    // recipe itself (noise, then the recipe, then its test), so they share its outcome
-    if (sum(g.nB) < 2 * opts.min_group) return false;
-    return dir * clusteredRateZ(g, p0) > zCritical(opts.alpha, 2);
-  };
+  /** "The occurrences outside the extension have an effect of their own" (rules 2 and 4), by either judge. */
+  const ownEffectOutside = (gs: Groups[], dir: 1 | -1): boolean =>
+    gs.some((g, j) => {
+      // a handful of occurrences outside is no effect of their own: they often sit right before the
+      // recipe itself (noise, then the recipe, then its test), so they share its outcome
+      if (sum(g.nB) < 2 * opts.min_group) return false;
+      return dir * clusteredRateZ(g, p0s[j]!) > zCritical(opts.alpha, 2 * judges.length);
+    });
 
   /** One growth step of `core` (rules 2 and 3), or null. */
   const growOnce = (core: number[], dir: 1 | -1): number[] | null => {
     if (core.length >= opts.max_len) return null;
     const starts = occurrencesOf(core);
     const L = core.length;
-    const knownStarts = Array.from(starts).filter((p) => log.next_test[p + L - 1] !== UNKNOWN);
+    const knownStarts = starts;
     const n = knownStarts.length;
     if (n < opts.min_group) return null;
     const left = new Map<number, number>();
@@ -254,19 +296,22 @@ export function recipeFinder(ctx: RecipeContext, options: Partial<RecipeOptions>
     // rule 2: nearly the same evidence (not for a step every session has: it cannot tell these
     // occurrences from any others, so it is padding unless rule 3 shows it matters)
     const widest = usable.filter((o) => !o.leadingTest && !ctx.ubiquitous(o.x)).sort((a, b) => b.count - a.count)[0];
-    if (widest && widest.count >= opts.coverage * n && !ownEffectOutside(groupBy(log, starts, L, widest.inA), dir)) return widest.items;
+    if (widest && widest.count >= opts.coverage * n && !ownEffectOutside(judged(starts, L, widest.inA), dir)) return widest.items;
     // rule 3: the step matters
     const tried = usable.filter((o) => o.count >= opts.min_group && n - o.count >= opts.min_group);
-    const zc = zCritical(opts.alpha, tried.length);
+    const zc = zCritical(opts.alpha, tried.length * judges.length);
     let best: { items: number[]; z: number } | null = null;
     for (const o of tried) {
-      const z = dir * clusteredDifferenceZ(groupBy(log, starts, L, o.inA));
+      const z = mattersZ(judged(starts, L, o.inA), dir);
       if (z > zc && (!best || z > best.z)) best = { items: o.items, z };
     }
     return best?.items ?? null;
   };
 
-  /** Rule 4: drop the first or last step when it does not matter and the rest stands alone. */
+  /**
+   * Rule 4: drop the first or last step when growth would not have added it: it is neither nearly
+   * all of the shorter form's occurrences (rule 2, and not everywhere) nor a step that matters (rule 3).
+   */
   const shrinkOnce = (P: number[], dir: 1 | -1): number[] | null => {
     if (P.length < 2) return null;
     for (const side of ['first', 'last'] as const) {
@@ -278,24 +323,27 @@ export function recipeFinder(ctx: RecipeContext, options: Partial<RecipeOptions>
       const L = S.length;
       const x = side === 'first' ? P[0]! : P[P.length - 1]!;
       const inA = side === 'first' ? (p: number) => before(p) === x : (p: number) => after(p, L) === x;
-      const g = groupBy(log, starts, L, inA);
-      if (!ownEffectOutside(g, dir)) continue;
-      if (sum(g.nA) >= opts.min_group && dir * clusteredDifferenceZ(g) > zCritical(opts.alpha, 2)) continue;
+      const gs = judged(starts, L, inA);
+      const nA = sum(gs[0]!.nA);
+      const n = nA + sum(gs[0]!.nB);
+      const leadingTest = side === 'first' && ctx.isTest(x);
+      if (!leadingTest && !ctx.ubiquitous(x) && nA >= opts.coverage * n && !ownEffectOutside(gs, dir)) continue;
+      if (mattersZ(gs, dir) > zCritical(opts.alpha, 2 * judges.length)) continue;
       return S;
     }
     return null;
   };
 
   /**
-   * A gapped seed is the contiguous run its minimal occurrences (per end, the tightest embedding)
-   * most often have, when that run is nearly all of them (rule 2) or matters (rule 3).
+   * A gapped seed is the contiguous run its occurrences (per test run, the latest embedding before
+   * it) most often have, when that run is nearly all of them (rule 2) or matters (rule 3).
    */
   const fillIn = (seed: readonly number[], gap: number, dir: 1 | -1): number[] | null => {
     const { acts, offsets, session_of } = log;
     const first = seed[0]!;
     const starts: number[] = [];
     const ends: number[] = [];
-    const byEnd = new Map<number, number>();
+    const byTest = new Map<number, number>();
     for (let t = index.start[first]!; t < index.start[first + 1]!; t++) {
       const p0 = index.pos[t]!;
       const end = offsets[session_of[p0]! + 1]!;
@@ -308,11 +356,16 @@ export function recipeFinder(ctx: RecipeContext, options: Partial<RecipeOptions>
         p = q;
       }
       if (k < seed.length) continue;
-      // minimal occurrences: of embeddings ending at the same step, the tightest (latest start)
-      const seen = byEnd.get(p);
-      if (seen !== undefined) starts[seen] = p0;
-      else {
-        byEnd.set(p, starts.length);
+      // one occurrence per test run that judges it: the latest (as occurrencesOf), so also the
+      // tightest of the embeddings that end at the same step
+      const test = log.next_test_id[p]!;
+      if (test < 0) continue;
+      const seen = byTest.get(test);
+      if (seen !== undefined) {
+        starts[seen] = p0;
+        ends[seen] = p;
+      } else {
+        byTest.set(test, starts.length);
         starts.push(p0);
         ends.push(p);
       }
@@ -331,42 +384,52 @@ export function recipeFinder(ctx: RecipeContext, options: Partial<RecipeOptions>
     const items = best[0].split(',').map(Number);
     if (items.length > opts.max_len + 1) return null;
     const key = best[0];
-    const g = groupEntries(starts.length, (i) => session_of[starts[i]!]!, (i) => log.next_test[ends[i]!]!, (i) => keyOf(i) === key);
-    if (best[1] >= opts.coverage * n && !ownEffectOutside(g, dir)) return items;
-    if (sum(g.nA) >= opts.min_group && sum(g.nB) >= opts.min_group && dir * clusteredDifferenceZ(g) > zCritical(opts.alpha, 1)) return items;
+    const gs = judges.map((v) => groupEntries(starts.length, (i) => session_of[starts[i]!]!, (i) => v[ends[i]!]!, (i) => keyOf(i) === key));
+    if (best[1] >= opts.coverage * n && !ownEffectOutside(gs, dir)) return items;
+    if (mattersZ(gs, dir) > zCritical(opts.alpha, judges.length)) return items;
     return null;
+  };
+
+  /** The forms from one core to its recipe, the recipe first. */
+  const grownFrom = (start: number[], dir: 1 | -1): number[][] => {
+    let core = start;
+    ctx.trace?.('core', core);
+    const path: number[][] = [core];
+    const seen = new Set<string>([core.join(',')]);
+    const fresh = (f: number[] | null): number[] | null => (f && !seen.has(f.join(',')) ? f : null);
+    for (let step = 0; step < 2 * opts.max_len; step++) {
+      const grown = fresh(growOnce(core, dir));
+      const next = grown ?? fresh(shrinkOnce(core, dir));
+      if (!next) break;
+      ctx.trace?.(grown ? 'grow' : 'shrink', next);
+      seen.add(next.join(','));
+      path.push((core = next));
+    }
+    return path.reverse();
   };
 
   const recipeOf = (seed: readonly number[], gap: number, dir: 1 | -1): RecipeForm[] => {
     // the seed as it is, last; never when a test run starts it (rule 1)
     const asSeed: RecipeForm[] = ctx.isTest(seed[0]!) ? [] : [{ items: [...seed], gap }];
-    // A gapped seed that does not fill in is grown from its last step that is not a test run: growth
-    // adds only the steps the occurrences support, and the seed stays when none is.
-    const lastStep = [...seed].reverse().find((x) => !ctx.isTest(x));
+    // Rule 1: outcome carriers are not steps. A seed with a test run inside spans two episodes; either
+    // part may carry the effect, so each part between test runs is a core of its own, the last first.
+    // A part that is not a contiguous run the miner found (a gapped seed that did not fill in) is
+    // grown from its last step: growth adds only the steps the occurrences support.
     const filled = gap > 1 && seed.length > 1 ? fillIn(seed, gap, dir) : [...seed];
-    let core: number[] = filled ?? (lastStep === undefined ? [] : [lastStep]);
-    // rule 1: outcome carriers are not steps; what came before a test run inside the seed was judged
-    // by that test run, so the recipe is what follows the last one
-    while (core.length > 0 && ctx.isTest(core[core.length - 1]!)) core.pop();
-    for (let i = core.length - 1; i >= 0; i--) if (ctx.isTest(core[i]!)) {
-      core = core.slice(i + 1);
-      break;
+    const parts: number[][] = [[]];
+    for (const x of filled ?? seed) {
+      if (ctx.isTest(x)) parts.push([]);
+      else parts[parts.length - 1]!.push(x);
     }
-    ctx.trace?.('core', core);
-    if (core.length === 0 || (core.length > 1 && !ctx.exists(core))) return asSeed;
-    const path: number[][] = [core];
-    const seen = new Set<string>([core.join(',')]);
-    for (let step = 0; step < 2 * opts.max_len; step++) {
-      const grown = growOnce(core, dir);
-      const next: number[] | null = grown ?? shrinkOnce(core, dir);
-      if (!next || seen.has(next.join(','))) break;
-      ctx.trace?.(grown ? 'grow' : 'shrink', next);
-      seen.add(next.join(','));
-      path.push((core = next));
-    }
+    const cores = parts
+      .filter((part) => part.length > 0)
+      .map((part) => (part.length > 1 && (filled === null || !ctx.exists(part)) ? [part[part.length - 1]!] : part))
+      .reverse();
     // a single activity is told as "X, then the tests" (X → test run, contiguous, else gapped)
-    const told = path.reverse().flatMap((f): RecipeForm[] =>
-      f.length >= 2 ? [{ items: f, gap: 1 }] : opts.tests.flatMap((t) => [{ items: [...f, t], gap: 1 }, { items: [...f, t], gap: opts.max_gap }]),
+    const told = cores.flatMap((core) =>
+      grownFrom(core, dir).flatMap((f): RecipeForm[] =>
+        f.length >= 2 ? [{ items: f, gap: 1 }] : opts.tests.flatMap((t) => [{ items: [...f, t], gap: 1 }, { items: [...f, t], gap: opts.max_gap }]),
+      ),
     );
     return [...told, ...asSeed];
   };
