@@ -24,21 +24,22 @@ describe('advice effect', () => {
   it('compares told sessions with the holdout and counts who followed the advice', () => {
     const traces: SessionTrace[] = [];
     const injections: Injection[] = [];
-    for (let i = 0; i < 20; i++) {
-      // told: 15 of 20 pass; the 15 passing ones followed the advice
-      traces.push(session(`t${i}`, i < 15 ? ['Read', 'Edit'] : ['Edit'], i < 15));
+    for (let i = 0; i < 150; i++) {
+      // told: 112 of 150 pass; the 112 passing ones followed the advice
+      traces.push(session(`t${i}`, i < 112 ? ['Read', 'Edit'] : ['Edit'], i < 112));
       injections.push({ session_id: `t${i}`, ts_ms: 50, hook: 'SessionStart', holdout: false, ids: [ID] });
-      // holdout: 8 of 20 pass
-      traces.push(session(`h${i}`, ['Read', 'Edit'], i < 8));
+      // holdout: 60 of 150 pass
+      traces.push(session(`h${i}`, ['Read', 'Edit'], i < 60));
       injections.push({ session_id: `h${i}`, ts_ms: 50, hook: 'SessionStart', holdout: true, ids: [] });
     }
     const [e] = adviceEffects(traces, injections);
-    expect(e).toMatchObject({ id: ID, injected_sessions: 20, known: 20, passed: 15, followed_sessions: 15, followed_passed: 15, holdout_known: 20, holdout_passed: 8, demoted: false });
-    expect(e!.effect).toBeCloseTo(0.75 - 0.4, 10);
+    expect(e).toMatchObject({ id: ID, injected_sessions: 150, known: 150, passed: 112, followed_sessions: 112, followed_passed: 112, holdout_known: 150, holdout_passed: 60, state: 'active', demoted: false });
+    expect(e!.effect).toBeCloseTo(112 / 150 - 0.4, 10);
     expect(e!.effect_lower!).toBeGreaterThan(0);
+    expect(e!.effect_upper!).toBeGreaterThan(e!.effect!);
   });
 
-  it('demotes advice whose whole interval lies below the minimum effect, only with enough sessions', () => {
+  it('stops advice whose whole confidence sequence lies below the minimum effect, only with enough sessions', () => {
     const make = (n: number) => {
       const traces: SessionTrace[] = [];
       const injections: Injection[] = [];
@@ -50,7 +51,12 @@ describe('advice effect', () => {
       }
       return adviceEffects(traces, injections)[0]!;
     };
-    expect(make(30).demoted).toBe(true);
+    // 20% vs 70%: 60 sessions a side decide; 30 a side do not yet (the anytime-valid sequence is
+    // wider than a one-look interval, which would already exclude +5 points there)
+    expect(make(60)).toMatchObject({ state: 'stopped', demoted: true });
+    expect(make(60).effect_upper!).toBeLessThan(0.05);
+    expect(make(30)).toMatchObject({ state: 'active', demoted: false });
+    expect(make(30).effect_upper!).toBeGreaterThan(0.05);
     expect(make(5).demoted).toBe(false); // too few sessions to say
   });
 

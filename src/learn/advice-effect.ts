@@ -7,13 +7,42 @@
 //   sessions without a test run are unknown and left out, as everywhere in the learner.
 // - "followed": of the sessions told a sequence, those whose steps after the injection contain it
 //   (gapped, as the miner counts); for parallel advice, that contain all its members.
-// - Demoted: advice with at least `min_known` known sessions on both sides whose 95% Newcombe interval
-//   of (with - holdout) lies wholly below `min_effect` — the evidence says it does not help.
+//
+// ## The interval: an anytime-valid confidence sequence, because it is looked at every night
+//
+// The learner recomputes this every night on all sessions so far, and stops advice as soon as the
+// interval says so. A fixed-sample interval (Newcombe's, which this used before) re-checked every
+// night is not a 95% interval any more: the chance that it excludes the true difference on SOME night
+// grows with the number of nights (test/advice-sequence.test.ts measures it). A confidence sequence
+// holds at every time at once, so it may be looked at every night and acted on whenever it decides.
+//
+// Formula (two-sided normal-mixture boundary: Robbins 1970; Howard, Ramdas, McAuliffe & Sekhon 2021,
+// "Time-uniform, nonparametric, nonasymptotic confidence sequences", Ann. Statist. 49(2), eq. (14);
+// with an estimated variance this is the asymptotic confidence sequence of Waudby-Smith, Arbour,
+// Sinha, Kennedy & Ramdas, "Time-uniform central limit theory and asymptotic confidence sequences",
+// Ann. Statist. 2024, Theorem 2.2): for a sum S_t of t centred observations with variance process V_t,
+//
+//     |S_t| < sqrt( (V_t + ρ) · ln( (V_t + ρ) / (ρ α²) ) )     for all t at once, w.p. ≥ 1 − α.
+//
+// Here the observations are the sessions of both arms (told: n1, holdout: n2, t = n1 + n2); the
+// difference of the pass rates d = p1 − p2 is estimated as a mean with t²·Var(d̂) = t²(σ1²/n1 + σ2²/n2),
+// so V_t = t²(σ̂1²/n1 + σ̂2²/n2) and the interval is d̂ ± boundary(V_t)/t. σ̂² = p̃(1 − p̃) with
+// p̃ = (passed + 1)/(n + 2), so a streak of passes never gives a zero-width interval. ρ sets where the
+// boundary is tightest: ρ = V*/(−2 ln α + ln(1 − 2 ln α)) (Waudby-Smith et al., eq. 2.6), with V* the
+// variance process of `horizon` sessions at the configured holdout share and pass rates near 50%.
+// Compared with the fixed-sample interval it is about 1.5 times as wide at the horizon; that is the
+// price of looking every night. The sample sizes it needs are sessionsToDetect() below.
+//
+// ## States
+//
+// - active: injected as usual.
+// - stopped: at least `min_known` known sessions on both sides, and the whole confidence sequence
+//   lies below `min_effect`: the evidence says it does not help (or harms). The planner stops
+//   injecting it (`demoted`, kept for the planner, is the same flag).
 import type { SessionTrace } from '../core/types.js';
 import { containsAll } from '../plan/match.js';
 import { containsGapped } from './evaluate.js';
 import { sessionPassed } from './parallel.js';
-import { newcombeInterval } from './rank.js';
 
 export interface Injection {
   session_id: string;
@@ -22,6 +51,8 @@ export interface Injection {
   holdout: boolean;
   ids: string[];
 }
+
+export type AdviceState = 'active' | 'stopped';
 
 export interface AdviceEffect {
   id: string;
@@ -35,8 +66,11 @@ export interface AdviceEffect {
   pass_rate: number | null;
   holdout_pass_rate: number | null;
   effect: number | null;
+  /** the anytime-valid 95% confidence sequence of (with − holdout), as of the newest session */
   effect_lower: number | null;
   effect_upper: number | null;
+  state: AdviceState;
+  /** = state === 'stopped' (what the planner reads) */
   demoted: boolean;
 }
 
@@ -44,9 +78,95 @@ export interface AdviceEffectOptions {
   min_known: number;
   min_effect: number;
   max_gap: number;
+  /** 1 − the coverage of the confidence sequence */
+  alpha: number;
+  /** share of sessions held out (config planner.holdout_share): tunes where the sequence is tightest */
+  holdout_share: number;
+  /** told + holdout sessions at which the sequence is tightest */
+  horizon: number;
 }
 
-export const DEFAULT_ADVICE_EFFECT: AdviceEffectOptions = { min_known: 10, min_effect: 0.05, max_gap: 5 };
+export const DEFAULT_ADVICE_EFFECT: AdviceEffectOptions = { min_known: 10, min_effect: 0.05, max_gap: 5, alpha: 0.05, holdout_share: 0.1, horizon: 1000 };
+
+export interface Interval {
+  lower: number;
+  upper: number;
+}
+
+/** Two-sided normal-mixture boundary for a sum with variance process `v` (Howard et al. 2021, eq. 14). */
+export function normalMixtureBoundary(v: number, rho: number, alpha: number): number {
+  const w = Math.max(0, v) + rho;
+  return Math.sqrt(w * Math.log(w / (rho * alpha * alpha)));
+}
+
+/** ρ that makes the boundary tightest at variance process `vStar` (Waudby-Smith et al. 2024, eq. 2.6). */
+export function mixtureRho(vStar: number, alpha: number): number {
+  const l = -2 * Math.log(alpha);
+  return vStar / (l + Math.log(1 + l));
+}
+
+/** Variance process of `t` sessions of which a share `h` are held out, both arms passing near 50%. */
+function horizonVariance(t: number, h: number): number {
+  const share = Math.min(0.95, Math.max(0.05, h));
+  return t * (0.25 / (1 - share) + 0.25 / share);
+}
+
+export interface SequenceOptions {
+  alpha: number;
+  holdout_share: number;
+  horizon: number;
+}
+
+/**
+ * Anytime-valid confidence sequence for p1 − p2 from s1 of n1 and s2 of n2 (see the header). Valid
+ * when looked at after every session; null without sessions on both sides.
+ */
+export function differenceSequence(s1: number, n1: number, s2: number, n2: number, o: SequenceOptions = DEFAULT_ADVICE_EFFECT): Interval | null {
+  if (!(n1 > 0) || !(n2 > 0)) return null;
+  const t = n1 + n2;
+  const q1 = (s1 + 1) / (n1 + 2);
+  const q2 = (s2 + 1) / (n2 + 2);
+  const v = t * t * ((q1 * (1 - q1)) / n1 + (q2 * (1 - q2)) / n2);
+  const rho = mixtureRho(horizonVariance(o.horizon, o.holdout_share), o.alpha);
+  const half = normalMixtureBoundary(v, rho, o.alpha) / t;
+  const d = s1 / n1 - s2 / n2;
+  return { lower: Math.max(-1, d - half), upper: Math.min(1, d + half) };
+}
+
+const Z_POWER_80 = 0.8416212335729143;
+const Z_975 = 1.959963984540054;
+
+export interface DetectionSize {
+  /** told + holdout sessions at which the uplift is detected with 80% power */
+  sequence: number;
+  /** the same for a fixed-sample 95% interval looked at once, at the end */
+  fixed: number;
+}
+
+/**
+ * Sessions (told + holdout) needed to detect an uplift `delta` over a holdout pass rate `base`, with a
+ * share `h` of sessions held out, with 80% power: the smallest t at which the lower end of the
+ * interval, around an estimate at its expected value, clears zero in 80% of runs (normal
+ * approximation of the estimate: d̂ − half(t) > 0 with d̂ ~ N(delta, se(t)²)).
+ */
+export function sessionsToDetect(delta: number, h: number, o: { alpha?: number; base?: number; horizon?: number } = {}): DetectionSize {
+  const alpha = o.alpha ?? 0.05;
+  const p2 = o.base ?? 0.5;
+  const p1 = Math.min(1, p2 + delta);
+  const perSession = (p1 * (1 - p1)) / (1 - h) + (p2 * (1 - p2)) / h;
+  const rho = mixtureRho(horizonVariance(o.horizon ?? DEFAULT_ADVICE_EFFECT.horizon, h), alpha);
+  const seqOk = (t: number) => normalMixtureBoundary(t * perSession, rho, alpha) / t + Z_POWER_80 * Math.sqrt(perSession / t) <= delta;
+  let hi = 1;
+  while (!seqOk(hi) && hi < 1e9) hi *= 2;
+  let lo = Math.max(1, hi >> 1);
+  while (lo < hi) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (seqOk(mid)) hi = mid;
+    else lo = mid + 1;
+  }
+  const fixed = Math.ceil((((Z_975 + Z_POWER_80) ** 2) * perSession) / (delta * delta));
+  return { sequence: hi, fixed };
+}
 
 /** "sequence:A>B" → ['A','B'] and its kind; ids are made by plan/advice.ts adviceId(). */
 function parseId(id: string): { kind: string; steps: string[] } {
@@ -98,7 +218,8 @@ export function adviceEffects(traces: readonly SessionTrace[], injections: reado
       if (did && v) followedPassed++;
     }
     const enough = known >= o.min_known && holdoutKnown >= o.min_known;
-    const ci = known > 0 && holdoutKnown > 0 ? newcombeInterval(passed, known, holdoutPassed, holdoutKnown) : null;
+    const ci = differenceSequence(passed, known, holdoutPassed, holdoutKnown, o);
+    const stopped = enough && ci !== null && ci.upper < o.min_effect;
     const rate = known ? passed / known : null;
     const hRate = holdoutKnown ? holdoutPassed / holdoutKnown : null;
     out.push({
@@ -115,7 +236,8 @@ export function adviceEffects(traces: readonly SessionTrace[], injections: reado
       effect: rate !== null && hRate !== null ? rate - hRate : null,
       effect_lower: ci ? ci.lower : null,
       effect_upper: ci ? ci.upper : null,
-      demoted: enough && ci !== null && ci.upper < o.min_effect,
+      state: stopped ? 'stopped' : 'active',
+      demoted: stopped,
     });
   }
   return out;
