@@ -199,6 +199,48 @@ function clusteredRateZ(g: Groups, p0: number): number {
 /** The critical z of a two-sided test at `alpha` Bonferroni-split over `m` questions. */
 const zCritical = (alpha: number, m: number): number => normalQuantile(1 - alpha / (2 * Math.max(1, m)));
 
+/** Occurrences with one neighbouring step, per session (sparse: only the sessions that have it). */
+interface ClusterCounts {
+  count: number;
+  /** cluster (session) indices, ascending, and per cluster: occurrences, passes by each judge */
+  ks: number[];
+  n: number[];
+  y: number[][];
+}
+
+/** A pattern's occurrences per cluster (dense), and per neighbouring step before and after it. */
+interface NeighbourStats {
+  n: number[];
+  y: number[][];
+  left: Map<number, ClusterCounts>;
+  right: Map<number, ClusterCounts>;
+}
+
+/** The groups "with the step" (A) and "without" (B), one per judge, from the sums. */
+function splitBy(stats: NeighbourStats, c: ClusterCounts): Groups[] {
+  return stats.y.map((yTotal, j) => {
+    const nA = new Array<number>(stats.n.length).fill(0);
+    const yA = new Array<number>(stats.n.length).fill(0);
+    c.ks.forEach((k, i) => {
+      nA[k] = c.n[i]!;
+      yA[k] = c.y[j]![i]!;
+    });
+    return { nA, yA, nB: stats.n.map((x, k) => x - nA[k]!), yB: yTotal.map((x, k) => x - yA[k]!) };
+  });
+}
+
+/** A gapped seed's occurrences (one per test run), the runs they span, and the commonest run. */
+interface SpanCensus {
+  starts: number[];
+  ends: number[];
+  /** each occurrence's run as a number (or string), -1 when too long to be a recipe */
+  keys: (number | string)[];
+  /** the commonest run: its key and count, and its steps */
+  best: [number | string, number];
+  items: number[];
+  n: number;
+}
+
 /** A pattern's steps and the gap its occurrences are matched with (1 = contiguous). */
 export interface RecipeForm {
   items: number[];
@@ -269,43 +311,80 @@ export function recipeFinder(ctx: RecipeContext, options: Partial<RecipeOptions>
     if (core.length >= opts.max_len) return null;
     const starts = occurrencesOf(core);
     const L = core.length;
-    const knownStarts = starts;
-    const n = knownStarts.length;
+    const n = starts.length;
     if (n < opts.min_group) return null;
-    const left = new Map<number, number>();
-    const right = new Map<number, number>();
-    for (const p of knownStarts) {
-      const b = before(p);
-      const a = after(p, L);
-      if (b !== NONE) left.set(b, (left.get(b) ?? 0) + 1);
-      if (a !== NONE && !ctx.isTest(a)) right.set(a, (right.get(a) ?? 0) + 1);
-    }
+    const stats = neighbourStats(starts, L);
     interface Option {
       items: number[];
       /** the step added */
       x: number;
       /** a test run before the core: joins only when it matters (rule 1) */
       leadingTest: boolean;
-      count: number;
-      inA: (p: number) => boolean;
+      counts: ClusterCounts;
     }
     const options: Option[] = [];
-    for (const [x, count] of left) options.push({ items: [x, ...core], x, leadingTest: ctx.isTest(x), count, inA: (p) => before(p) === x });
-    for (const [x, count] of right) options.push({ items: [...core, x], x, leadingTest: false, count, inA: (p) => after(p, L) === x });
+    for (const [x, counts] of stats.left) options.push({ items: [x, ...core], x, leadingTest: ctx.isTest(x), counts });
+    for (const [x, counts] of stats.right) if (!ctx.isTest(x)) options.push({ items: [...core, x], x, leadingTest: false, counts });
     const usable = options.filter((o) => ctx.exists(o.items));
     // rule 2: nearly the same evidence (not for a step every session has: it cannot tell these
     // occurrences from any others, so it is padding unless rule 3 shows it matters)
-    const widest = usable.filter((o) => !o.leadingTest && !ctx.ubiquitous(o.x)).sort((a, b) => b.count - a.count)[0];
-    if (widest && widest.count >= opts.coverage * n && !ownEffectOutside(judged(starts, L, widest.inA), dir)) return widest.items;
+    const widest = usable.filter((o) => !o.leadingTest && !ctx.ubiquitous(o.x)).sort((a, b) => b.counts.count - a.counts.count)[0];
+    if (widest && widest.counts.count >= opts.coverage * n && !ownEffectOutside(splitBy(stats, widest.counts), dir)) return widest.items;
     // rule 3: the step matters
-    const tried = usable.filter((o) => o.count >= opts.min_group && n - o.count >= opts.min_group);
+    const tried = usable.filter((o) => o.counts.count >= opts.min_group && n - o.counts.count >= opts.min_group);
     const zc = zCritical(opts.alpha, tried.length * judges.length);
     let best: { items: number[]; z: number } | null = null;
     for (const o of tried) {
-      const z = mattersZ(judged(starts, L, o.inA), dir);
+      const z = mattersZ(splitBy(stats, o.counts), dir);
       if (z > zc && (!best || z > best.z)) best = { items: o.items, z };
     }
     return best?.items ?? null;
+  };
+
+  /**
+   * One pass over a pattern's occurrences: per session (cluster) the occurrences and passes by each
+   * judge, and the same per step right before and right after — so that every candidate step's
+   * split (with it / without it) comes from these sums instead of another pass.
+   */
+  const neighbourStats = (starts: Int32Array, len: number): NeighbourStats => {
+    const n: number[] = [];
+    const y: number[][] = judges.map(() => []);
+    const left = new Map<number, ClusterCounts>();
+    const right = new Map<number, ClusterCounts>();
+    const add = (m: Map<number, ClusterCounts>, x: number, k: number, passes: number[]): void => {
+      let c = m.get(x);
+      if (!c) m.set(x, (c = { count: 0, ks: [], n: [], y: judges.map(() => []) }));
+      c.count++;
+      if (c.ks[c.ks.length - 1] !== k) {
+        c.ks.push(k);
+        c.n.push(0);
+        for (const yj of c.y) yj.push(0);
+      }
+      const last = c.ks.length - 1;
+      c.n[last]!++;
+      for (let j = 0; j < passes.length; j++) c.y[j]![last]! += passes[j]!;
+    };
+    let lastSid = -1;
+    const passes = judges.map(() => 0);
+    for (const p of starts) {
+      const sid = log.session_of[p]!;
+      if (sid !== lastSid) {
+        n.push(0);
+        for (const yj of y) yj.push(0);
+        lastSid = sid;
+      }
+      const k = n.length - 1;
+      n[k]!++;
+      for (let j = 0; j < judges.length; j++) {
+        passes[j] = judges[j]![p + len - 1] === PASS ? 1 : 0;
+        y[j]![k]! += passes[j]!;
+      }
+      const b = before(p);
+      const a = after(p, len);
+      if (b !== NONE) add(left, b, k, passes);
+      if (a !== NONE) add(right, a, k, passes);
+    }
+    return { n, y, left, right };
   };
 
   /**
@@ -334,11 +413,11 @@ export function recipeFinder(ctx: RecipeContext, options: Partial<RecipeOptions>
     return null;
   };
 
-  /**
-   * A gapped seed is the contiguous run its occurrences (per test run, the latest embedding before
-   * it) most often have, when that run is nearly all of them (rule 2) or matters (rule 3).
-   */
-  const fillIn = (seed: readonly number[], gap: number, dir: 1 | -1): number[] | null => {
+  /** The occurrences of a gapped seed and the contiguous runs they span (memoised: both directions ask). */
+  const censuses = new Map<string, SpanCensus | null>();
+  const spanCensus = (seed: readonly number[], gap: number): SpanCensus | null => {
+    const memo = `${gap}|${seed.join(',')}`;
+    if (censuses.has(memo)) return censuses.get(memo)!;
     const { acts, offsets, session_of } = log;
     const first = seed[0]!;
     const starts: number[] = [];
@@ -370,28 +449,57 @@ export function recipeFinder(ctx: RecipeContext, options: Partial<RecipeOptions>
         ends.push(p);
       }
     }
-    const keyOf = (i: number): string => Array.from(acts.subarray(starts[i]!, ends[i]! + 1)).join(',');
-    const spans = new Map<string, number>();
-    let n = 0;
-    for (let i = 0; i < starts.length; i++) {
-      if (log.next_test[ends[i]!] === UNKNOWN) continue;
-      n++;
-      spans.set(keyOf(i), (spans.get(keyOf(i)) ?? 0) + 1);
-    }
-    let best: [string, number] | null = null;
+    // A run as a number (its ids in base alphabet+1, so no run is another's prefix in disguise);
+    // runs longer than a recipe can be are no candidates (-1).
+    // (A vocabulary too large for that to stay exact, > 1,500 activities, keys runs as strings.)
+    const base = index.start.length;
+    const exact = Math.pow(base, opts.max_len + 1) < Number.MAX_SAFE_INTEGER;
+    const keys = starts.map((p0, i): number | string => {
+      if (ends[i]! - p0 >= opts.max_len + 1) return -1;
+      if (!exact) return Array.from(acts.subarray(p0, ends[i]! + 1)).join(',');
+      let k = 0;
+      for (let j = p0; j <= ends[i]!; j++) k = k * base + acts[j]! + 1;
+      return k;
+    });
+    const spans = new Map<number | string, number>();
+    for (const k of keys) if (k !== -1) spans.set(k, (spans.get(k) ?? 0) + 1);
+    let best: [number | string, number] | null = null;
     for (const e of spans) if (!best || e[1] > best[1]) best = e;
-    if (!best || n < opts.min_group) return null;
-    const items = best[0].split(',').map(Number);
-    if (items.length > opts.max_len + 1) return null;
+    if (!best || starts.length < opts.min_group) {
+      censuses.set(memo, null);
+      return null;
+    }
+    const at = keys.indexOf(best[0]);
+    const census = { starts, ends, keys, best, items: Array.from(acts.subarray(starts[at]!, ends[at]! + 1)), n: starts.length };
+    censuses.set(memo, census);
+    return census;
+  };
+
+  /**
+   * A gapped seed is the contiguous run its occurrences (per test run, the latest embedding before
+   * it) most often have, when that run is nearly all of them (rule 2) or matters (rule 3).
+   */
+  const fillIn = (seed: readonly number[], gap: number, dir: 1 | -1): number[] | null => {
+    const census = spanCensus(seed, gap);
+    if (!census) return null;
+    const { starts, ends, keys, best, items, n } = census;
+    const { session_of } = log;
     const key = best[0];
-    const gs = judges.map((v) => groupEntries(starts.length, (i) => session_of[starts[i]!]!, (i) => v[ends[i]!]!, (i) => keyOf(i) === key));
+    const gs = judges.map((v) => groupEntries(starts.length, (i) => session_of[starts[i]!]!, (i) => v[ends[i]!]!, (i) => keys[i] === key));
     if (best[1] >= opts.coverage * n && !ownEffectOutside(gs, dir)) return items;
     if (mattersZ(gs, dir) > zCritical(opts.alpha, judges.length)) return items;
     return null;
   };
 
-  /** The forms from one core to its recipe, the recipe first. */
+  /** The forms from one core to its recipe, the recipe first (memoised: many seeds share a core). */
+  const grown = new Map<string, number[][]>();
   const grownFrom = (start: number[], dir: 1 | -1): number[][] => {
+    const key = `${dir}|${start.join(',')}`;
+    let forms = grown.get(key);
+    if (!forms) grown.set(key, (forms = growFrom(start, dir)));
+    return forms;
+  };
+  const growFrom = (start: number[], dir: 1 | -1): number[][] => {
     let core = start;
     ctx.trace?.('core', core);
     const path: number[][] = [core];
@@ -408,6 +516,13 @@ export function recipeFinder(ctx: RecipeContext, options: Partial<RecipeOptions>
     return path.reverse();
   };
 
+  const filledIn = new Map<string, number[] | null>();
+  const fillInOnce = (seed: readonly number[], gap: number, dir: 1 | -1): number[] | null => {
+    const key = `${dir}|${gap}|${seed.join(',')}`;
+    if (!filledIn.has(key)) filledIn.set(key, fillIn(seed, gap, dir));
+    return filledIn.get(key)!;
+  };
+
   const recipeOf = (seed: readonly number[], gap: number, dir: 1 | -1): RecipeForm[] => {
     // the seed as it is, last; never when a test run starts it (rule 1)
     const asSeed: RecipeForm[] = ctx.isTest(seed[0]!) ? [] : [{ items: [...seed], gap }];
@@ -415,7 +530,7 @@ export function recipeFinder(ctx: RecipeContext, options: Partial<RecipeOptions>
     // part may carry the effect, so each part between test runs is a core of its own, the last first.
     // A part that is not a contiguous run the miner found (a gapped seed that did not fill in) is
     // grown from its last step: growth adds only the steps the occurrences support.
-    const filled = gap > 1 && seed.length > 1 ? fillIn(seed, gap, dir) : [...seed];
+    const filled = gap > 1 && seed.length > 1 ? fillInOnce(seed, gap, dir) : [...seed];
     const parts: number[][] = [[]];
     for (const x of filled ?? seed) {
       if (ctx.isTest(x)) parts.push([]);
