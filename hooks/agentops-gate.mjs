@@ -16,7 +16,8 @@ function dataPaths(env = process.env) {
     db: path.join(home, "agentops.db"),
     context: path.join(home, "context"),
     config: path.join(home, "config.json"),
-    logs: path.join(home, "logs")
+    logs: path.join(home, "logs"),
+    library: path.join(home, "library")
   };
 }
 
