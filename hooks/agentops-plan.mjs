@@ -129,7 +129,7 @@ function renderAdvice(items, budget, from = "this project") {
 // src/plan/select.ts
 function selectForPrompt(prompt, text, already) {
   const relevant = scoreBm25(prompt.index, text).filter((s) => s.score >= prompt.min_relevance && !already.has(s.id) && prompt.advice[s.id]).slice(0, prompt.top).map((s) => prompt.advice[s.id]);
-  return renderAdvice(relevant, prompt.budget_chars);
+  return renderAdvice(relevant, prompt.budget_chars, "all your projects");
 }
 
 // src/hooks/plan-hook.ts

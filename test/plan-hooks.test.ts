@@ -382,7 +382,7 @@ describe('prompt and subagent planner (agentops-plan.mjs)', () => {
   it('injects the advice relevant to the prompt, once per session', async () => {
     const home = dataHome();
     const run = await plan(home, 'UserPromptSubmit', promptPayload('p1', 'Why is the flaky test failing in CI?'));
-    const expected = renderAdvice([advice.tests, advice.docs], 1500);
+    const expected = renderAdvice([advice.tests, advice.docs], 1500, 'all your projects');
     // "test" also occurs in the docs sessions, so both qualify; the tests advice ranks first
     expect(expected.ids).toEqual([advice.tests.id, advice.docs.id]);
     expect(run.stdout).toBe(`${JSON.stringify({ hookSpecificOutput: { hookEventName: 'UserPromptSubmit', additionalContext: expected.text } })}\n`);
@@ -401,11 +401,11 @@ describe('prompt and subagent planner (agentops-plan.mjs)', () => {
   });
 
   it('does not repeat what SessionStart injected, and only adds what is new', async () => {
-    const home = dataHome(bundle({ session_start: { global: renderAdvice([advice.tests], 1500) } }));
+    const home = dataHome(bundle({ session_start: { global: renderAdvice([advice.tests], 1500, 'all your projects') } }));
     oneObject(await sessionStart(home, startPayload('p3'), CLOCK, otherProject));
     expect(state(home, 'p3')).toEqual({ holdout: false, ids: [advice.tests.id] });
     const out = oneObject(await plan(home, 'UserPromptSubmit', promptPayload('p3', 'flaky test')));
-    expect(out).toEqual({ hookSpecificOutput: { hookEventName: 'UserPromptSubmit', additionalContext: renderAdvice([advice.docs], 1500).text } });
+    expect(out).toEqual({ hookSpecificOutput: { hookEventName: 'UserPromptSubmit', additionalContext: renderAdvice([advice.docs], 1500, 'all your projects').text } });
     expect(state(home, 'p3')).toEqual({ holdout: false, ids: [advice.tests.id, advice.docs.id] });
   });
 

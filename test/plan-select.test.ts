@@ -157,7 +157,10 @@ describe('selectForPrompt over a bundle built from sessions', () => {
     expect(scores[0]!.score).toBeGreaterThan(scores[1]!.score);
     const r = selectForPrompt(prompt, 'this flaky test fails one run in ten', new Set());
     expect(r.ids).toEqual([testsId, docsId]);
-    expect(r).toEqual(renderAdvice([advice(testsId), advice(docsId)], prompt.budget_chars));
+    expect(r).toEqual(renderAdvice([advice(testsId), advice(docsId)], prompt.budget_chars, 'all your projects'));
+    // learned from every project's sessions, and said so
+    expect(r.text).toContain('from all your projects');
+    expect(r.text).not.toContain('in this project');
     expect(r.text).toContain('- Read → Edit → Bash:test: seen in 3 sessions, tests passed 67% vs 50% baseline');
   });
 

@@ -9,5 +9,6 @@ export function selectForPrompt(prompt: PromptContext, text: string, already: Re
     .filter((s) => s.score >= prompt.min_relevance && !already.has(s.id) && prompt.advice[s.id])
     .slice(0, prompt.top)
     .map((s) => prompt.advice[s.id]!);
-  return renderAdvice(relevant, prompt.budget_chars);
+  // the prompt index is built from every project's sessions (context.ts): never "in this project"
+  return renderAdvice(relevant, prompt.budget_chars, 'all your projects');
 }
