@@ -11,6 +11,7 @@ import { registerExportCommand } from './export-command.js';
 import { registerInstallCommands } from './install-commands.js';
 import { registerLearnCommands } from './learn-commands.js';
 import { registerReportCommands } from './report-commands.js';
+import { registerSimulateCommand } from './simulate-command.js';
 import { CliError, EXIT } from './errors.js';
 
 export async function main(argv: string[]): Promise<number> {
@@ -30,6 +31,7 @@ export async function main(argv: string[]): Promise<number> {
   registerDaemonCommand(program, ctx);
   registerExportCommand(program, ctx);
   registerReportCommands(program, ctx);
+  registerSimulateCommand(program, ctx);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return EXIT.ok;
