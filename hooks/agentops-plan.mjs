@@ -84,7 +84,7 @@ function adviceLine(a) {
   const what = a.steps.join(joiner);
   const rates = a.pass_rate !== null && a.baseline !== null ? `tests passed ${pct(a.pass_rate)} vs ${pct(a.baseline)} baseline` : null;
   if (a.kind === "parallel") {
-    const saved = a.saved_ms && a.saved_ms > 0 ? `, saved ${formatDuration(a.saved_ms)}` : "";
+    const saved = a.saved_ms && a.saved_ms > 0 ? `, saving ~${formatDuration(a.saved_ms)} each time` : "";
     return `- ${what}: run concurrently in ${a.sessions} sessions${saved}${rates ? `; ${rates}` : ""}`;
   }
   return `- ${what}: seen in ${a.sessions} sessions${rates ? `, ${rates}` : ""}${laterMark(a.later)}`;
@@ -94,6 +94,7 @@ function laterMark(later) {
   return later.state === "validated" ? `; validated on ${later.sessions} later sessions` : `; weaker in ${later.sessions} later sessions`;
 }
 function formatDuration(ms) {
+  if (ms < 9950) return `${(Math.round(ms / 100) / 10).toFixed(1)} s`;
   const s = Math.round(ms / 1e3);
   if (s < 60) return `${s} s`;
   const m = Math.floor(s / 60);

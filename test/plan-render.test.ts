@@ -30,7 +30,7 @@ describe('renderAdvice: a hand-checked rendering', () => {
         'Sequences that went with passing tests:',
         '- Read → Edit → Bash:test: seen in 12 sessions, tests passed 83% vs 60% baseline',
         'Worth running in parallel:',
-        '- Grep + Read: run concurrently in 5 sessions, saved 2 min 5 s',
+        '- Grep + Read: run concurrently in 5 sessions, saving ~2 min 5 s each time',
         'Avoid (went with failing tests):',
         '- Edit → Write: seen in 4 sessions, tests passed 25% vs 60% baseline',
         'Evidence is from recorded sessions; follow it when it fits the task.',
@@ -94,14 +94,18 @@ describe('adviceLine: evidence words', () => {
       baseline: 0.4,
       ...(saved_ms === undefined ? {} : { saved_ms }),
     });
-    expect(adviceLine(p(30_000, 0.7))).toBe('- Agent:Explore + Agent:Plan + mcp:github: run concurrently in 9 sessions, saved 30 s; tests passed 70% vs 40% baseline');
+    expect(adviceLine(p(30_000, 0.7))).toBe('- Agent:Explore + Agent:Plan + mcp:github: run concurrently in 9 sessions, saving ~30 s each time; tests passed 70% vs 40% baseline');
     expect(adviceLine(p(0, 0.7))).toBe('- Agent:Explore + Agent:Plan + mcp:github: run concurrently in 9 sessions; tests passed 70% vs 40% baseline');
     expect(adviceLine(p(undefined, null))).toBe('- Agent:Explore + Agent:Plan + mcp:github: run concurrently in 9 sessions');
   });
 
   it('formats durations in s, min and h', () => {
-    expect(formatDuration(0)).toBe('0 s');
-    expect(formatDuration(1_499)).toBe('1 s');
+    // under ten seconds in tenths: what one batch of concurrent reads saves is often under a second
+    expect(formatDuration(0)).toBe('0.0 s');
+    expect(formatDuration(147)).toBe('0.1 s');
+    expect(formatDuration(1_499)).toBe('1.5 s');
+    expect(formatDuration(9_949)).toBe('9.9 s');
+    expect(formatDuration(9_950)).toBe('10 s');
     expect(formatDuration(59_499)).toBe('59 s');
     expect(formatDuration(59_500)).toBe('1 min 0 s'); // rounds to 60 s first
     expect(formatDuration(61_000)).toBe('1 min 1 s');

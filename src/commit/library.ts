@@ -395,7 +395,7 @@ function renderReadme(result: LearnResult, rows: PatternRow[]): string {
     par.length === 0
       ? '_None yet._'
       : table(
-          ['members', 'kind', 'sessions', 'occurrences', 'pass rate', 'baseline', 'bound', 'time saved (ms)'],
+          ['members', 'kind', 'sessions', 'occurrences', 'pass rate', 'baseline', 'bound', 'saved per co-occurrence (ms, median)'],
           ['---', '---', '--:', '--:', '--:', '--:', '--:', '--:'],
           par.map((p) => [
             [...p.members].sort(cmpStr).map(code).join(' + '),

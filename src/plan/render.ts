@@ -12,7 +12,7 @@ export interface Advice {
   /** percentages 0..1, null when unknown */
   pass_rate: number | null;
   baseline: number | null;
-  /** parallel only: wall-clock time the overlap saved, summed over sessions */
+  /** parallel only: wall-clock time the overlap saved, the median per co-occurrence */
   saved_ms?: number;
   /** sequences: the gap their evidence was measured with (1 = contiguous) */
   max_gap?: number;
@@ -48,7 +48,8 @@ export function adviceLine(a: Advice): string {
   const what = a.steps.join(joiner);
   const rates = a.pass_rate !== null && a.baseline !== null ? `tests passed ${pct(a.pass_rate)} vs ${pct(a.baseline)} baseline` : null;
   if (a.kind === 'parallel') {
-    const saved = a.saved_ms && a.saved_ms > 0 ? `, saved ${formatDuration(a.saved_ms)}` : '';
+    // saved_ms is the median per co-occurrence (parallel.ts), not a total
+    const saved = a.saved_ms && a.saved_ms > 0 ? `, saving ~${formatDuration(a.saved_ms)} each time` : '';
     return `- ${what}: run concurrently in ${a.sessions} sessions${saved}${rates ? `; ${rates}` : ''}`;
   }
   return `- ${what}: seen in ${a.sessions} sessions${rates ? `, ${rates}` : ''}${laterMark(a.later)}`;
@@ -61,6 +62,8 @@ function laterMark(later: Advice['later']): string {
 }
 
 export function formatDuration(ms: number): string {
+  // under ten seconds, tenths: a batch of reads saves fractions of a second, not "0 s"
+  if (ms < 9_950) return `${(Math.round(ms / 100) / 10).toFixed(1)} s`;
   const s = Math.round(ms / 1000);
   if (s < 60) return `${s} s`;
   const m = Math.floor(s / 60);
