@@ -17,3 +17,6 @@ export { DEFAULT_CONFIG } from './config/schema.js';
 export { runLearning } from './shell/learn-run.js';
 export { backfill } from './backfill/backfill.js';
 export { writeContext } from './shell/context-writer.js';
+export { sessionsToDetect } from './learn/advice-effect.js';
+export { runLoop } from './shell/loop-run.js';
+export { productNightly } from './cli/simulate-command.js';
