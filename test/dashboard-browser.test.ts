@@ -12,7 +12,9 @@ import type { InstalledInventory } from '../src/catalog/types.js';
 import { DEFAULT_CONFIG, type Config } from '../src/config/schema.js';
 import { buildReport, evalPoint, type EvalPoint, type ReportData } from '../src/report/data.js';
 import { renderHtml } from '../src/report/html.js';
+import { ADVICE_SERIES } from '../src/report/advice-panel.js';
 import { POWER_SERIES } from '../src/report/power-card.js';
+import type { Injection } from '../src/learn/advice-effect.js';
 import type { QualityDoc } from '../src/report/power.js';
 import { usageIndex } from '../src/report/usage.js';
 import { evaluateLearning } from '../src/shell/evaluate-run.js';
@@ -78,7 +80,14 @@ function demoReport(): ReportData {
     warnings: [],
   };
   const patterns = { ...learned, learned_at: new Date(asOf).toISOString(), stats: learned.stats };
+  // What the planner hooks would have recorded from the second week on: every fifth session held
+  // out, the others told the simulator's planted sequence and anti-pattern: the "Did the advice help?" panel.
+  const told = ['sequence:Read>Edit', 'avoid:Edit>Edit>Edit'];
+  const injections: Injection[] = traces
+    .filter((t) => t.start_ms >= start + 7 * 86_400_000)
+    .map((t, i) => ({ session_id: t.session_id, ts_ms: t.start_ms, hook: 'SessionStart', holdout: i % 5 === 0, ids: i % 5 === 0 ? [] : told }));
   return buildReport({
+    injections,
     traces,
     testRuns: traces.flatMap((t) => t.steps.filter((s) => s.test).map((s) => ({ ts_ms: s.start_ms, passed: s.test!.passed }))),
     events: 5000,
@@ -120,7 +129,7 @@ describe('the HTML dashboard in a browser', () => {
     for (const m of dom.matchAll(/<svg data-chart="([^"]+)"[^>]*? data-drawn="(\d+)" data-size="(\d+)x(\d+)"/g)) {
       if (m[1] !== 'mini') drawn.set(m[1]!, { elements: Number(m[2]), w: Number(m[3]), h: Number(m[4]) });
     }
-    expect([...drawn.keys()].sort()).toEqual(['activity-heatmap', 'dfg', 'evaluation', 'pass-rate', 'power-curve']);
+    expect([...drawn.keys()].sort()).toEqual(['activity-heatmap', 'advice-effect', 'dfg', 'evaluation', 'pass-rate', 'power-curve']);
     for (const [name, d] of drawn) {
       expect(d.w, name).toBeGreaterThan(100);
       expect(d.h, name).toBeGreaterThan(100);
@@ -145,6 +154,20 @@ describe('the HTML dashboard in a browser', () => {
     expect(Number(panel![1])).toBeGreaterThan(800); // a wide card
     expect(Number(panel![2])).toBeGreaterThan(300);
     expect(dom).toContain('data-table="power-harder"');
+    // "Did the advice help?": two lines (told, holdout) with a point a day where there is a rate, bars
+    // of holdout sessions, a wide card with the advice table and its interval bars beside the chart.
+    const advice = data.advice!;
+    const withRate = advice.advised.rate_7d.filter((v) => v !== null).length;
+    expect(withRate).toBeGreaterThan(5);
+    expect(drawn.get('advice-effect')!.elements).toBeGreaterThanOrEqual(2 + withRate);
+    for (const s of Object.values(ADVICE_SERIES)) expect(dom).toContain(`data-series="${s.name}"`);
+    const advicePanel = dom.match(/<section class="card wide" id="advice" data-size="(\d+)x(\d+)">/);
+    expect(advicePanel, 'the advice panel').not.toBeNull();
+    expect(Number(advicePanel![1])).toBeGreaterThan(800);
+    expect(Number(advicePanel![2])).toBeGreaterThan(250);
+    expect(dom).toContain('data-table="advice-effect"');
+    expect(advice.advice.length).toBeGreaterThan(0);
+    expect([...dom.matchAll(/<tr data-state="(active|stopped)">/g)].length).toBe(advice.advice.length);
   }, 120_000);
 
   it('would notice a script error or a blocked network request', () => {

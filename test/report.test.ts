@@ -12,7 +12,9 @@ import { buildReport, dayRange, evalPoint, type ReportData, type ReportInput } f
 import { DFG_END, DFG_START, directlyFollows } from '../src/report/dfg.js';
 import { layoutDfg } from '../src/report/dfg-layout.js';
 import { renderHtml } from '../src/report/html.js';
+import { ADVICE_SERIES, ADVICE_TITLE, advicePanelData } from '../src/report/advice-panel.js';
 import { POWER_SERIES, POWER_TITLE } from '../src/report/power-card.js';
+import type { Injection } from '../src/learn/advice-effect.js';
 import { powerCurve, readOff, type QualityDoc } from '../src/report/power.js';
 import { renderTerminal } from '../src/report/terminal.js';
 import { bar, duration, sparkline, textTable, visibleWidth } from '../src/report/text-charts.js';
@@ -349,6 +351,63 @@ describe('the power curve (simulated worlds, metrics/quality.json)', () => {
     const text = renderTerminal(buildReport(input({ traces: sessions(400), quality })), { colour: false, width: 120 });
     expect(text).toMatch(/\n {2}history +with 400 sessions, simulated worlds name the planted recipe in 90%, flag the anti recipe in 80%, false alarms 0% \(see report --html\)$/m);
     expect(renderTerminal(buildReport(input({ traces: sessions(400) })), { colour: false, width: 120 })).not.toContain('history');
+  });
+});
+
+describe('the panel "Did the advice help?" (told vs holdout sessions)', () => {
+  const inj = (session_id: string, holdout: boolean, ids: string[], ts_ms = T0): Injection => ({ session_id, ts_ms, hook: 'SessionStart', holdout, ids });
+  const ID = 'sequence:Read>Edit';
+
+  it('counts told and holdout sessions by start day, pools 7 days, and leaves out sessions told nothing or without tests', () => {
+    const traces = [
+      trace('t1', ['Read', 'Edit', 'pass'], T0),
+      trace('t2', ['Edit', 'fail'], T0 + 60_000),
+      trace('h1', ['Grep', 'fail'], T0 + 120_000),
+      trace('t3', ['Read', 'Edit', 'pass'], T0 + 2 * DAY),
+      trace('h2', ['Grep', 'pass'], T0 + 2 * DAY),
+      trace('n1', ['Grep', 'pass'], T0 + 2 * DAY), // no injection: before any advice existed
+      trace('t4', ['Read'], T0 + 2 * DAY), // told, but ran no tests: unknown
+      trace('e1', ['Grep', 'fail'], T0 + DAY), // a SessionStart record with no ids: nothing was told
+    ];
+    const injections = [inj('t1', false, [ID]), inj('t2', false, [ID]), inj('h1', true, []), inj('t3', false, [ID]), inj('h2', true, []), inj('t4', false, [ID]), inj('e1', false, [])];
+    const days = ['2026-01-05', '2026-01-06', '2026-01-07'];
+    const p = advicePanelData(traces, injections, days, (ms) => new Date(ms).toISOString().slice(0, 10))!;
+    expect(p.advised.known).toEqual([2, 0, 1]);
+    expect(p.advised.passed).toEqual([1, 0, 1]);
+    expect(p.holdout.known).toEqual([1, 0, 1]);
+    expect(p.holdout.passed).toEqual([0, 0, 1]);
+    expect(p.advised.rate_7d).toEqual([0.5, 0.5, 2 / 3]);
+    expect(p.holdout.rate_7d).toEqual([0, 0, 0.5]);
+    expect(p.totals).toEqual({ advised_known: 3, advised_passed: 2, holdout_known: 2, holdout_passed: 1 });
+    expect(p.advice.map((a) => [a.id, a.known, a.passed, a.holdout_known, a.state])).toEqual([[ID, 3, 2, 2, 'active']]);
+    expect(advicePanelData(traces, [], days, (ms) => new Date(ms).toISOString().slice(0, 10))).toBeNull();
+  });
+
+  it('renders the panel beside the power curve: both lines, each advice with its interval and state, names escaped', () => {
+    const traces: ReturnType<typeof trace>[] = [];
+    const injections: Injection[] = [];
+    // 80 told sessions pass 20%, 80 holdout sessions pass 70%: the advice hurts, and is stopped.
+    for (let i = 0; i < 80; i++) {
+      traces.push(trace(`t${i}`, ['<Grep>', i % 5 === 0 ? 'pass' : 'fail'], T0 + (i % 10) * DAY));
+      injections.push(inj(`t${i}`, false, ['sequence:<Grep>>Edit', ID]));
+      traces.push(trace(`h${i}`, ['Read', i % 10 < 7 ? 'pass' : 'fail'], T0 + (i % 10) * DAY + 1000));
+      injections.push(inj(`h${i}`, true, []));
+    }
+    const data = buildReport(input({ traces, injections, quality, now: T0 + 11 * DAY }));
+    expect(data.advice!.days.length).toBe(10);
+    expect(data.advice!.advice.every((a) => a.state === 'stopped')).toBe(true);
+    const html = renderHtml(data);
+    expect(html).toContain(`<section class="card wide" id="advice"><h2>${ADVICE_TITLE}</h2>`);
+    expect(html.indexOf('id="advice"')).toBeLessThan(html.indexOf('id="power"'));
+    expect(html).toContain('data-chart="advice-effect"');
+    for (const s of Object.values(ADVICE_SERIES)) expect(html).toContain(`data-series="${s.name}"`);
+    expect(html).toContain('data-table="advice-effect"');
+    expect(html.match(/<tr data-state="stopped">/g)!.length).toBe(2);
+    expect(html).toContain('<span class="chip">&lt;Grep&gt;</span>');
+    expect(html).not.toContain('<Grep>');
+    expect(html).toContain('All days: told 20% of 80 sessions passed, holdout 70% of 80.');
+    // without injection records there is no panel, and the rest of the page is unchanged
+    expect(renderHtml(buildReport(input({ traces, now: T0 + 11 * DAY })))).not.toContain('id="advice"');
   });
 });
 

@@ -4,9 +4,11 @@
 import type { Catalog } from '../catalog/types.js';
 import type { PatternSource } from '../catalog/join.js';
 import type { SessionTrace } from '../core/types.js';
+import type { Injection } from '../learn/advice-effect.js';
 import type { Accuracy } from '../learn/evaluate.js';
 import { parallelismSaved } from '../learn/parallel.js';
 import type { LearnStats } from '../learn/types.js';
+import { advicePanelData, type AdvicePanel } from './advice-panel.js';
 import { directlyFollows, type Dfg } from './dfg.js';
 import { powerCurve, type PowerCurve, type QualityDoc } from './power.js';
 import { activityUsage, usageIndex, type ActivityUsage, type UsageIndex } from './usage.js';
@@ -100,6 +102,10 @@ export interface ReportInput {
   quality?: QualityDoc | null;
   /** why there is none, in one line */
   quality_note?: string | null;
+  /** the planner hooks' AgentopsInjection records (learn-run.ts injectionsOf): the "Did the advice help?" panel */
+  injections?: readonly Injection[] | null;
+  /** the learner's gap limit, for counting who followed advice */
+  max_gap?: number;
 }
 
 export interface ReportData {
@@ -131,6 +137,8 @@ export interface ReportData {
   power: PowerCurve | null;
   /** why the power curve is not shown, in one line */
   power_note: string | null;
+  /** told vs holdout sessions over time and each advice's effect; null when nothing was ever injected */
+  advice: AdvicePanel | null;
 }
 
 export const utcDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
@@ -237,6 +245,7 @@ export function buildReport(input: ReportInput): ReportData {
     evaluations: input.evaluations,
     power,
     power_note: input.quality_note ?? (input.quality && !power ? 'no power curve: the quality benchmark holds no default or null worlds' : null),
+    advice: input.injections ? advicePanelData(traces, input.injections, days, dayOf, { max_gap: input.max_gap }) : null,
   };
 }
 

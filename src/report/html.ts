@@ -8,6 +8,7 @@ import type { ParallelPattern } from '../learn/parallel.js';
 import type { SequentialPattern } from '../learn/types.js';
 import type { ReportData } from './data.js';
 import { layoutDfg } from './dfg-layout.js';
+import { ADVICE_TITLE, advicePanelHtml } from './advice-panel.js';
 import { POWER_TITLE, powerPanel } from './power-card.js';
 import { COLOURS, compareBar, dfgSvg, esc, heatmap, legend, lineChart, miniBar } from './svg.js';
 import { duration, pct, points } from './text-charts.js';
@@ -241,6 +242,12 @@ function evaluationCard(d: ReportData): string {
   );
 }
 
+function adviceCard(d: ReportData): string {
+  if (!d.advice) return '';
+  const { body, note } = advicePanelHtml(d.advice, shortDay);
+  return card(ADVICE_TITLE, body, { note, id: 'advice', wide: true });
+}
+
 function powerCard(d: ReportData): string {
   if (!d.power) return '';
   const { body, note } = powerPanel(d.power);
@@ -268,6 +275,7 @@ main{max-width:1240px;margin:0 auto;padding:20px 24px 40px;display:grid;grid-tem
 .card h3{margin:14px 0 6px;font-size:13px;color:#15803d;text-transform:uppercase;letter-spacing:.4px}
 .card h3.bad{color:#b91c1c}.card h3.plain{color:#334155}
 .readoff{margin:8px 0 4px;font-size:13px}
+tr[data-state="stopped"] td{color:#b91c1c}table.advice td:first-child{width:40%}table.advice td:nth-child(4){white-space:nowrap}
 table.harder td:first-child{width:36%}table.harder th{white-space:normal;vertical-align:bottom}
 .split{display:grid;grid-template-columns:minmax(0,1.1fr) minmax(0,1fr);gap:28px;align-items:start}
 .note{margin:0 0 10px;color:#64748b;font-size:12.5px}
@@ -359,7 +367,7 @@ const SCRIPT = `
 export function renderHtml(d: ReportData): string {
   const period = d.period ? `${d.period.first_day} → ${d.period.last_day}` : 'no sessions yet';
   // The right column stacks the two short cards beside the pass-rate chart.
-  const body = [kpis(d), `<div class="stack">${passChart(d)}${mostUsedCard(d)}</div>`, `<div class="stack">${healthCard(d)}${evaluationCard(d)}</div>`, powerCard(d), usageOverTime(d), dfgCard(d), patternsCard(d), catalogCard(d)].join('\n');
+  const body = [kpis(d), `<div class="stack">${passChart(d)}${mostUsedCard(d)}</div>`, `<div class="stack">${healthCard(d)}${evaluationCard(d)}</div>`, adviceCard(d), powerCard(d), usageOverTime(d), dfgCard(d), patternsCard(d), catalogCard(d)].join('\n');
   return `<!doctype html>
 <html lang="en">
 <head>
