@@ -26,7 +26,7 @@ export const hookBuildOptions = (source) => ({
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   await build({
-    entryPoints: { cli: 'src/cli/main.ts', lib: 'src/index.ts', 'normalize-worker': 'src/ingest/normalize-worker.ts', 'spool-worker': 'src/ingest/spool-worker.ts' },
+    entryPoints: { cli: 'src/cli/main.ts', lib: 'src/index.ts', orchestrate: 'src/cli/orchestrate-command.ts', 'normalize-worker': 'src/ingest/normalize-worker.ts', 'spool-worker': 'src/ingest/spool-worker.ts' },
     outdir: 'dist',
     bundle: true,
     platform: 'node',

@@ -12,6 +12,7 @@ const loaders = {
   backfill: async () => (await import('./backfill.mjs')).benchBackfill,
   learn: async () => (await import('./learn.mjs')).benchLearn,
   quality: async () => (await import('./quality.mjs')).benchQuality,
+  orchestrate: async () => (await import('./orchestrate.mjs')).benchOrchestrate,
   loop: async () => (await import('./loop.mjs')).benchLoop,
 };
 

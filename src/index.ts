@@ -20,3 +20,7 @@ export { writeContext } from './shell/context-writer.js';
 export { sessionsToDetect } from './learn/advice-effect.js';
 export { runLoop } from './shell/loop-run.js';
 export { productNightly } from './cli/simulate-command.js';
+export { buildHistory } from './orchestrate/history.js';
+export { draftPlan } from './orchestrate/draft.js';
+export { renderPlan } from './orchestrate/render.js';
+export { evaluatePlans } from './orchestrate/evaluate.js';

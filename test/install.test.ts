@@ -317,6 +317,11 @@ function setup() {
   return { home, project, opts: { scope: 'project' as const, projectDir: project, root: REPO_ROOT, home, now: NOW } };
 }
 
+/** A .claude folder's files besides the commands folder, which install fills (see 'slash commands' below). */
+function settingsFiles(dir: string): string[] {
+  return fs.readdirSync(dir).filter((n) => n !== 'commands');
+}
+
 function read(file: string): Obj {
   return JSON.parse(fs.readFileSync(file, 'utf8')) as Obj;
 }
@@ -344,7 +349,7 @@ describe('install / uninstall on disk', () => {
     expect(report).toMatchObject({ ok: true, changed: true, created: true, backupPath: null });
     const text = fs.readFileSync(file, 'utf8');
     expect(text).toBe(`${JSON.stringify(JSON.parse(text), null, 2)}\n`);
-    expect(fs.readdirSync(path.dirname(file))).toEqual(['settings.json']);
+    expect(settingsFiles(path.dirname(file))).toEqual(['settings.json']);
     const cmds = ours(read(file)).map((c) => c.command);
     expect(cmds).toContain(`'${REPO_ROOT}'/hooks/agentops-capture.sh PreToolUse`);
   });
@@ -374,7 +379,7 @@ describe('install / uninstall on disk', () => {
     const backup = `${file}.bak-2025-01-02T03-04-05-006Z`;
     expect(report).toMatchObject({ ok: true, changed: true, created: false, backupPath: backup, kept: 4 });
     expect(fs.readFileSync(backup, 'utf8')).toBe(original);
-    expect(fs.readdirSync(dir).sort()).toEqual(['settings.json', 'settings.json.bak-2025-01-02T03-04-05-006Z']);
+    expect(settingsFiles(dir).sort()).toEqual(['settings.json', 'settings.json.bak-2025-01-02T03-04-05-006Z']);
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
     const after = read(file);
     expect(after.permissions).toEqual(userSettings().permissions);
@@ -385,14 +390,14 @@ describe('install / uninstall on disk', () => {
     const again = install({ ...opts, now: new Date(NOW.getTime() + 1000) });
     expect(again).toMatchObject({ ok: true, changed: false, added: [], backupPath: null });
     expect(fs.readFileSync(file).equals(bytes)).toBe(true);
-    expect(fs.readdirSync(dir)).toHaveLength(2);
+    expect(settingsFiles(dir)).toHaveLength(2);
 
     // uninstall restores the original data (in our formatting), with its own backup
     const un = uninstall({ ...opts, now: new Date(NOW.getTime() + 2000) });
     expect(un).toMatchObject({ ok: true, changed: true });
     expect(un.ok && un.removed).toHaveLength(CAPTURE_EVENTS.length);
     expect(read(file)).toEqual(userSettings());
-    expect(fs.readdirSync(dir)).toHaveLength(3);
+    expect(settingsFiles(dir)).toHaveLength(3);
     expect(uninstall(opts)).toMatchObject({ ok: true, changed: false });
   });
 
@@ -402,7 +407,7 @@ describe('install / uninstall on disk', () => {
     const first = uninstall(opts);
     const second = install(opts);
     expect(first.ok && second.ok && first.backupPath !== second.backupPath).toBe(true);
-    expect(fs.readdirSync(path.join(project, '.claude'))).toHaveLength(3);
+    expect(settingsFiles(path.join(project, '.claude'))).toHaveLength(3);
   });
 
   it('dry run reports the change and writes nothing', () => {
@@ -419,7 +424,38 @@ describe('install / uninstall on disk', () => {
     const un = uninstall({ ...opts, dryRun: true });
     expect(un).toMatchObject({ ok: true, changed: true, removed: [...CAPTURE_EVENTS], backupPath: null });
     expect(fs.readFileSync(file).equals(bytes)).toBe(true);
-    expect(fs.readdirSync(path.dirname(file))).toEqual(['settings.json']);
+    expect(settingsFiles(path.dirname(file))).toEqual(['settings.json']);
+  });
+
+  it('installs the /orchestrate and /catalog slash commands in the scope\'s commands folder, and uninstall removes exactly those', () => {
+    const { home, project, opts } = setup();
+    const dir = path.join(project, '.claude', 'commands');
+    fs.mkdirSync(dir, { recursive: true });
+    // someone's own /catalog, and an unrelated command: never touched
+    fs.writeFileSync(path.join(dir, 'catalog.md'), '---\ndescription: my own catalog\n---\nmine\n');
+    fs.writeFileSync(path.join(dir, 'deploy.md'), 'deploy it\n');
+    const dry = install({ ...opts, dryRun: true });
+    expect(dry.ok && dry.commands).toEqual({ dir, written: ['orchestrate.md'], removed: [], kept: ['catalog.md'] });
+    expect(fs.existsSync(path.join(dir, 'orchestrate.md'))).toBe(false);
+
+    const report = install(opts);
+    expect(report.ok && report.commands).toEqual({ dir, written: ['orchestrate.md'], removed: [], kept: ['catalog.md'] });
+    expect(fs.readFileSync(path.join(dir, 'orchestrate.md'), 'utf8')).toBe(fs.readFileSync(path.join(REPO_ROOT, '.claude', 'commands', 'orchestrate.md'), 'utf8'));
+    expect(fs.readFileSync(path.join(dir, 'catalog.md'), 'utf8')).toContain('mine');
+    expect(formatInstallReport(report)).toContain('slash commands written');
+    // a second install leaves them as they are
+    expect(install(opts)).toMatchObject({ ok: true, commands: { written: [] } });
+
+    const un = uninstall(opts);
+    expect(un.ok && un.commands).toEqual({ dir, written: [], removed: ['orchestrate.md'], kept: ['catalog.md'] });
+    expect(fs.readdirSync(dir).sort()).toEqual(['catalog.md', 'deploy.md']);
+
+    // user scope: ~/.claude/commands, both commands; uninstall removes the folder they were alone in
+    const user = install({ ...opts, scope: 'user' });
+    const userDir = path.join(home, '.claude', 'commands');
+    expect(user.ok && user.commands).toEqual({ dir: userDir, written: ['orchestrate.md', 'catalog.md'], removed: [], kept: [] });
+    expect(uninstall({ ...opts, scope: 'user' })).toMatchObject({ ok: true, commands: { removed: ['orchestrate.md', 'catalog.md'] } });
+    expect(fs.existsSync(userDir)).toBe(false);
   });
 
   it('refuses invalid JSON and non-object settings, leaving the file untouched', () => {

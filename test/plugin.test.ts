@@ -93,6 +93,17 @@ describe('.claude-plugin manifests', () => {
     expect((plugin.author as Obj | undefined)?.name).toEqual(expect.any(String));
   });
 
+  it('plugin.json ships the /orchestrate, /catalog and /patterns slash commands, each a command file of ours', () => {
+    expect(plugin.commands).toEqual(['./.claude/commands/orchestrate.md', './.claude/commands/catalog.md', './.claude/commands/patterns.md']);
+    for (const rel of plugin.commands as string[]) {
+      const text = fs.readFileSync(path.join(REPO_ROOT, rel), 'utf8');
+      expect(text.startsWith('---\n')).toBe(true);
+      expect(text).toMatch(/^description: .+\(agentops-meta\)$/m);
+      expect(text).toMatch(/^allowed-tools: Bash\(agentops-meta /m);
+    }
+    expect(fs.readFileSync(path.join(REPO_ROOT, '.claude/commands/orchestrate.md'), 'utf8')).toContain('agentops-meta orchestrate "<the task>"');
+  });
+
   it('marketplace.json lists the plugin from the repo root', () => {
     expect(market.$schema).toBe('https://json.schemastore.org/claude-code-marketplace.json');
     expect((market.owner as Obj | undefined)?.name).toEqual(expect.any(String));

@@ -10,6 +10,7 @@ import { registerDemoCommand } from './demo.js';
 import { registerExportCommand } from './export-command.js';
 import { registerInstallCommands } from './install-commands.js';
 import { registerLearnCommands } from './learn-commands.js';
+import { registerOrchestrateCommand } from './orchestrate-command.js';
 import { registerReportCommands } from './report-commands.js';
 import { registerSimulateCommand } from './simulate-command.js';
 import { CliError, EXIT } from './errors.js';
@@ -26,6 +27,7 @@ export async function main(argv: string[]): Promise<number> {
   registerInstallCommands(program, ctx);
   registerConfigCommand(program, ctx);
   registerLearnCommands(program, ctx);
+  registerOrchestrateCommand(program, ctx);
   registerDemoCommand(program, ctx);
   registerBackfillCommand(program, ctx);
   registerDaemonCommand(program, ctx);

@@ -77,6 +77,8 @@ export function renderSkill(input: SkillInput): string {
     '',
     '- Before planning a multi-step change, pick the validated pattern that matches the task and follow its order.',
     '- When choosing how to verify work, use the verification steps the validated patterns contain, at the point where they contain them.',
+    '- Before a multi-step task, run `/orchestrate <the task>` (or `agentops-meta orchestrate "<the task>"`): a workflow drafted from the past sessions most like the task that ended green, with phases, test gates and what to avoid.',
+    '- To see what is installed here (plugins, subagents, skills, commands, MCP servers) and how the sessions that used each went: `/catalog` (or `agentops-meta catalog`).',
     '- When the patterns above do not cover the task, ask the CLI for more:',
     '  - `agentops-meta patterns --top 10`: the strongest patterns with their evidence.',
     '  - `agentops-meta plan --prompt "<the task in a few words>"`: the patterns most relevant to a task.',

@@ -51,8 +51,77 @@ export type InstallReport =
       kept: number;
       /** copy of the previous file, when one was changed */
       backupPath: string | null;
+      /** our slash commands (/orchestrate, /catalog) in the scope's commands folder */
+      commands: CommandsReport;
     })
   | (ReportBase & { ok: false; error: string });
+
+export interface CommandsReport {
+  dir: string;
+  /** written (or, in a dry run, to be written): new or out of date */
+  written: string[];
+  /** removed by uninstall */
+  removed: string[];
+  /** a file of that name that is not ours: left alone */
+  kept: string[];
+}
+
+/** Slash commands `install` copies from the package's .claude/commands/ (the plugin ships them too). */
+export const SLASH_COMMANDS = ['orchestrate.md', 'catalog.md'] as const;
+
+/** Ours: the description line ends with "(agentops-meta)", as every command we ship does. */
+function isOurCommandFile(text: string): boolean {
+  return /^description: .*\(agentops-meta\)\s*$/m.test(text.split('\n---', 2)[0] ?? '');
+}
+
+/** Claude Code's commands folder of a scope: ~/.claude/commands, else <project>/.claude/commands. */
+export function commandsDirFor(scope: InstallScope, home: string, projectDir: string): string {
+  return scope === 'user' ? path.join(home, '.claude', 'commands') : path.join(projectDir, '.claude', 'commands');
+}
+
+function readOrNull(file: string): string | null {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+/** Copies (install) or removes (uninstall) our slash commands; never touches a file that is not ours. */
+function syncCommands(action: 'install' | 'uninstall', opts: UninstallOptions): CommandsReport {
+  const dir = commandsDirFor(opts.scope, opts.home, opts.projectDir ?? process.cwd());
+  const report: CommandsReport = { dir, written: [], removed: [], kept: [] };
+  for (const name of SLASH_COMMANDS) {
+    const target = path.join(dir, name);
+    const current = readOrNull(target);
+    if (current !== null && !isOurCommandFile(current)) {
+      report.kept.push(name);
+      continue;
+    }
+    if (action === 'uninstall') {
+      if (current === null) continue;
+      if (!opts.dryRun) fs.rmSync(target, { force: true });
+      report.removed.push(name);
+      continue;
+    }
+    const text = readOrNull(path.join(opts.root!, '.claude', 'commands', name));
+    if (text === null || text === current) continue;
+    if (!opts.dryRun) {
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(target, text);
+    }
+    report.written.push(name);
+  }
+  // A commands folder only our files were in goes with them.
+  if (report.removed.length && !opts.dryRun) {
+    try {
+      fs.rmdirSync(dir);
+    } catch {
+      // not empty, or gone: leave it
+    }
+  }
+  return report;
+}
 
 /** Where Claude Code reads settings for each scope (docs §3.2). */
 export function settingsPathFor(scope: InstallScope, home: string, projectDir: string): string {
@@ -158,6 +227,7 @@ function apply(
   const result = {
     ...base,
     ok: true as const,
+    commands: { dir: '', written: [], removed: [], kept: [] } as CommandsReport,
     changed,
     created: !loaded.exists && changed,
     added: edited.added,
@@ -165,16 +235,22 @@ function apply(
     kept: edited.kept,
     backupPath: null as string | null,
   };
-  if (!changed || base.dryRun) return result;
-
   try {
-    fs.mkdirSync(path.dirname(settingsPath), { recursive: true });
-    if (loaded.exists) result.backupPath = backup(settingsPath, opts.now ?? new Date());
-    writeAtomically(settingsPath, formatSettingsJson(edited.settings));
+    if (changed && !base.dryRun) {
+      fs.mkdirSync(path.dirname(settingsPath), { recursive: true });
+      if (loaded.exists) result.backupPath = backup(settingsPath, opts.now ?? new Date());
+      writeAtomically(settingsPath, formatSettingsJson(edited.settings));
+    }
   } catch (e) {
     return { ...base, ok: false, error: `cannot write ${settingsPath}: ${errorMessage(e)}` };
   }
-  return result;
+  let commands: CommandsReport;
+  try {
+    commands = syncCommands(action, opts);
+  } catch (e) {
+    return { ...base, ok: false, error: `hooks ${action === 'install' ? 'installed' : 'removed'}, but the slash commands could not be ${action === 'install' ? 'written' : 'removed'}: ${errorMessage(e)}` };
+  }
+  return { ...result, commands };
 }
 
 /** Registers the agentops-meta hooks in the settings file of `opts.scope`. */
@@ -214,10 +290,19 @@ function eventList(events: readonly string[]): string {
 export function formatInstallReport(report: InstallReport): string {
   const where = `${report.settingsPath} (${report.scope} scope)`;
   if (!report.ok) return `agentops-meta ${report.action} failed: ${report.error}`;
+  const c = report.commands;
+  const commandLines = [
+    ...(c.written.length ? [`  slash commands ${report.dryRun ? 'would be written' : 'written'} to ${c.dir}: ${c.written.map((n) => `/${n.replace(/\.md$/, '')}`).join(', ')}`] : []),
+    ...(c.removed.length ? [`  slash commands ${report.dryRun ? 'would be removed' : 'removed'} from ${c.dir}: ${c.removed.map((n) => `/${n.replace(/\.md$/, '')}`).join(', ')}`] : []),
+    ...(c.kept.length ? [`  left alone (not ours): ${c.kept.map((n) => path.join(c.dir, n)).join(', ')}`] : []),
+  ];
   if (!report.changed) {
-    return report.action === 'install'
-      ? `agentops-meta hooks are already installed in ${where}; nothing changed.`
-      : `No agentops-meta hooks in ${where}; nothing changed.`;
+    return [
+      report.action === 'install'
+        ? `agentops-meta hooks are already installed in ${where}; nothing changed.`
+        : `No agentops-meta hooks in ${where}; nothing changed.`,
+      ...commandLines,
+    ].join('\n');
   }
   const would = report.dryRun ? 'would be ' : '';
   const lines: string[] = [];
@@ -232,6 +317,7 @@ export function formatInstallReport(report: InstallReport): string {
   }
   if (report.created) lines.push(`  ${report.dryRun ? 'would create' : 'created'} ${report.settingsPath}`);
   if (report.backupPath !== null) lines.push(`  previous file saved as ${report.backupPath}`);
+  lines.push(...commandLines);
   if (report.dryRun) lines.push('  nothing was written.');
   return lines.join('\n');
 }

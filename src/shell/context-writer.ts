@@ -3,11 +3,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ContextBundle } from '../plan/context.js';
+import type { OrchestrateHistory } from '../orchestrate/history.js';
 import { writeFileWhole } from './write-whole.js';
 
 export interface ContextWriteOptions {
   dir: string;
-  bundle: ContextBundle;
+  /** with `orchestrate`, the history `agentops-meta orchestrate` drafts from (context/orchestrate.json) */
+  bundle: ContextBundle & { orchestrate?: OrchestrateHistory };
   /** node binary and CLI the SessionStart hook uses to start the daemon; null turns autostart off */
   autostart: { node: string; cli: string } | null;
 }
@@ -26,7 +28,16 @@ export function writeContext({ dir, bundle, autostart }: ContextWriteOptions): v
   writeFileWhole(path.join(dir, 'prompt.json'), JSON.stringify(bundle.prompt));
   writeFileWhole(path.join(dir, 'subagents.json'), JSON.stringify(bundle.subagents));
   writeFileWhole(path.join(dir, 'holdout-percent'), `${bundle.holdout_percent}\n`);
+  if (bundle.orchestrate) writeOrchestrateHistory(dir, bundle.orchestrate);
   writeAutostart(dir, autostart);
+}
+
+export const ORCHESTRATE_FILE = 'orchestrate.json';
+
+/** What `orchestrate` reads instead of running the learner: local like prompt.json, never committed. */
+export function writeOrchestrateHistory(dir: string, history: OrchestrateHistory): void {
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  writeFileWhole(path.join(dir, ORCHESTRATE_FILE), JSON.stringify(history));
 }
 
 /**

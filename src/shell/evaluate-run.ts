@@ -6,9 +6,11 @@
 import type { Config } from '../config/schema.js';
 import type { SessionTrace } from '../core/types.js';
 import { evaluate, type Evaluation } from '../learn/evaluate.js';
+import { evaluatePlans, type PlanEvaluation } from '../orchestrate/evaluate.js';
 
 export interface EvaluationRun {
-  evaluation: Evaluation;
+  /** next-activity prediction, and `plan`: the drafted workflows (orchestrate) against what the newest green sessions did */
+  evaluation: Evaluation & { plan: PlanEvaluation };
 }
 
 /** `_asOf` is unused (nothing here is weighed by time); report-commands.ts still passes it. */
@@ -18,5 +20,5 @@ export function evaluateLearning(traces: readonly SessionTrace[], config: Config
     max_gap: config.learn.max_gap,
     window: config.learn.window,
   });
-  return { evaluation };
+  return { evaluation: { ...evaluation, plan: evaluatePlans(traces, { test_fraction: config.learn.test_share }) } };
 }

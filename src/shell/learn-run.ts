@@ -9,6 +9,7 @@ import { laterStates, recordFirstReports, type FirstReports, type LaterEvidence 
 import { buildTraces, subagentTraces } from '../learn/traces.js';
 import type { LearnOptions, LearnResult } from '../learn/types.js';
 import { buildContextBundle, type ContextBundle } from '../plan/context.js';
+import { buildHistory, type OrchestrateHistory } from '../orchestrate/history.js';
 import type { EventStore } from '../store/port.js';
 
 export interface LearnRun {
@@ -16,7 +17,8 @@ export interface LearnRun {
   traces: SessionTrace[];
   projects: Map<string, LearnResult>;
   subagents: Map<string, LearnResult>;
-  bundle: ContextBundle;
+  /** the planner context, and what `orchestrate` reads (context/orchestrate.json; writeContext writes both) */
+  bundle: ContextBundle & { orchestrate?: OrchestrateHistory };
   /** time the evidence is weighed at: the end of the newest session, so the same data learns the same */
   as_of: number;
   /** did the injected advice help? (injected vs holdout sessions) */
@@ -162,5 +164,6 @@ export function runLearning(store: EventStore, config: Config, fallbackNow: numb
       subagents: new Map([...subagents.keys()].map((a) => [a, later.get(`agent:${a}`)!])),
     },
   });
-  return { result, traces, projects, subagents, bundle, advice, as_of: now, later: later.get('global')! };
+  const orchestrate = buildHistory({ traces, global: result, projects, as_of: now });
+  return { result, traces, projects, subagents, bundle: { ...bundle, orchestrate }, advice, as_of: now, later: later.get('global')! };
 }
