@@ -108,6 +108,8 @@ export interface DraftOptions {
   max_avoid?: number;
   /** weight of a similar green session against any other green one when ordering steps (Infinity: similar only) */
   order_weight?: number;
+  /** at most this many other green sessions (newest first, same project when the basis is) weigh in on the order */
+  order_prior?: number;
 }
 
 export const DRAFT_DEFAULTS = {
@@ -119,6 +121,7 @@ export const DRAFT_DEFAULTS = {
   gate_share: 0.5,
   max_avoid: 3,
   order_weight: 3,
+  order_prior: 300,
 } as const;
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
@@ -264,7 +267,16 @@ export function draftPlan(history: OrchestrateHistory, task: string, options: Dr
   };
   const basisSet = new Set(basis.green);
   for (const i of basis.green) count(history.sessions[i]!.a, o.order_weight);
-  if (o.order_weight !== Infinity) history.sessions.forEach((s, i) => s.ok === 1 && !basisSet.has(i) && count(s.a, 1));
+  // The prior: the newest `order_prior` other green sessions of the basis' scope (its project, or all).
+  if (o.order_weight !== Infinity) {
+    let left = o.order_prior;
+    for (let i = history.sessions.length - 1; i >= 0 && left > 0; i--) {
+      const s = history.sessions[i]!;
+      if (s.ok !== 1 || basisSet.has(i) || (basis.scope === 'project' && s.p !== project)) continue;
+      count(s.a, 1);
+      left--;
+    }
+  }
   const wins = new Map<string, number>(names.map((n) => [n, 0]));
   for (let x = 0; x < k; x++) {
     for (let y = x + 1; y < k; y++) {
