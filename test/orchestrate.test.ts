@@ -235,6 +235,17 @@ describe('the learning run precomputes context/orchestrate.json, and the command
     expect(missing.stderr).toContain('does not exist');
   });
 
+  it('a file of another shape is an error that says how to fix it, not a crash', () => {
+    const other = path.join(root, 'other');
+    fs.mkdirSync(path.join(other, 'context'), { recursive: true });
+    const h = JSON.parse(fs.readFileSync(path.join(data, 'context', 'orchestrate.json'), 'utf8'));
+    fs.writeFileSync(path.join(other, 'context', 'orchestrate.json'), JSON.stringify({ ...h, prompts: { ...h.prompts, docs: [{ id: '0', len: 1, tf: {} }] } }));
+    const r = spawnSync(process.execPath, [CLI, 'orchestrate', 'fix it'], { env: { ...process.env, AGENTOPS_META_HOME: other, HOME: path.join(root, 'home') }, encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('from another version');
+    expect(r.stderr).toContain('agentops-meta learn');
+  });
+
   it('says so when nothing was learned yet', () => {
     const empty = spawnSync(process.execPath, [CLI, 'orchestrate', 'fix it'], { env: { ...process.env, AGENTOPS_META_HOME: path.join(root, 'empty'), HOME: path.join(root, 'home') }, encoding: 'utf8' });
     expect(empty.status).toBe(0);

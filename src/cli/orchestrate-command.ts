@@ -56,7 +56,11 @@ function readHistory(contextDir: string): OrchestrateHistory | null {
     throw new CliError(`${file} is not valid JSON`, EXIT.failure, 'run `agentops-meta learn` to write it again');
   }
   const h = parsed as Partial<OrchestrateHistory> | null;
-  if (!h || h.version !== HISTORY_VERSION || !Array.isArray(h.sessions) || !Array.isArray(h.activities) || !h.prompts) {
+  // The shape, checked where it is cheap: the version, and the first session and prompt document.
+  const shaped = !!h && h.version === HISTORY_VERSION && Array.isArray(h.sessions) && Array.isArray(h.activities) && Array.isArray(h.activity_stats) &&
+    !!h.totals && !!h.prompts && Array.isArray(h.prompts.docs) && Array.isArray(h.prompts.lens) && Array.isArray(h.patterns) &&
+    (h.sessions.length === 0 || typeof h.sessions[0]?.a === 'string') && (h.prompts.docs.length === 0 || typeof h.prompts.docs[0] === 'string');
+  if (!shaped) {
     throw new CliError(`${file} is from another version of agentops-meta`, EXIT.failure, 'run `agentops-meta learn` to write it again');
   }
   return h as OrchestrateHistory;
