@@ -8,9 +8,13 @@
 // 2. Steps: the activities found in at least `min_share` of the green basis sessions (and at least 2),
 //    each with its evidence: in how many of them, the pass rate of every session with it vs without it,
 //    and the learned pattern it takes part in. Fewer than `thin_sessions` sessions: marked thin.
-// 3. Phases (phases.ts) ordered by the median position of their steps' first occurrence in the green
-//    sessions; steps in a phase by their own median position. An ordered pair is reported when the
-//    green sessions that have both took them in that order at least `order_share` of the time.
+// 3. Order: for every two steps, how often the green sessions took one first (first occurrences; the
+//    similar ones weigh `order_weight`, up to `order_prior` other green sessions of the scope once);
+//    steps sorted by their summed share of wins (Borda), then neighbours swapped while the sessions
+//    took them the other way round more often (local Kemenization). Phases (phases.ts) follow that
+//    order: consecutive steps of one phase form a phase, so a phase the history returns to appears
+//    again. An ordered pair is reported when the green sessions that have both took them in that
+//    order at least `order_share` of the time.
 // 4. Parallel groups: learned parallel patterns whose members are all steps, only where the sessions
 //    running them together did not pass less often than the others (pass rate >= baseline).
 // 5. Test gates: after which phase the green sessions ran the tests (the last non-test step before a
@@ -289,6 +293,19 @@ export function draftPlan(history: OrchestrateHistory, task: string, options: Dr
     }
   }
   const ordered = names.sort((x, y) => wins.get(y)! - wins.get(x)! || kept.get(x)! - kept.get(y)! || (x < y ? -1 : 1));
+  // Local Kemenization: swap neighbours the weighted sessions took the other way round more often.
+  const slotOf = new Map(names.map((n) => [n, ids.indexOf(history.activities.indexOf(n))]));
+  for (let changed = true, guard = 0; changed && guard < k * k; guard++) {
+    changed = false;
+    for (let q = 0; q + 1 < ordered.length; q++) {
+      const x = slotOf.get(ordered[q]!)!;
+      const y = slotOf.get(ordered[q + 1]!)!;
+      if (before[y * k + x]! > before[x * k + y]!) {
+        [ordered[q], ordered[q + 1]] = [ordered[q + 1]!, ordered[q]!];
+        changed = true;
+      }
+    }
+  }
   // Phases as the green sessions took them: consecutive steps of one phase form a phase, so a phase
   // the history returns to (test, implement, test) appears again.
   for (const a of ordered) {
