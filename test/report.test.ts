@@ -518,6 +518,24 @@ describe('report and catalog commands', () => {
     await expect(run('report', '--html', root, '--repo', root)).rejects.toThrow(/is a folder/);
   });
 
+  it('report --html shows "Did the advice help?" from the planner hooks\' injection records in the store', async () => {
+    const file = path.join(root, 'out', 'advice.html');
+    const before = await run('report', '--html', file, '--project', root, '--repo', root);
+    expect(before).toContain(`wrote ${file}`);
+    expect(fs.readFileSync(file, 'utf8')).not.toContain('data-chart="advice-effect"');
+    // what the SessionStart hook spools: half the sessions told a piece of advice, the others held out
+    const paths = ctx.paths;
+    truth.sessions.forEach((t, i) => {
+      const record = { session_id: t.session_id, hook_event_name: 'AgentopsInjection', hook: 'SessionStart', holdout: i % 2 === 1, ids: i % 2 === 1 ? [] : ['sequence:Read>Edit'] };
+      fs.writeFileSync(path.join(paths.spool, `${t.start_ms + 1}000000-${i}-AgentopsInjection.json`), JSON.stringify(record));
+    });
+    ctx.withStore((store) => ingestSpool({ paths, store }));
+    await run('report', '--html', file, '--project', root, '--repo', root);
+    const page = fs.readFileSync(file, 'utf8');
+    expect(page).toContain('data-chart="advice-effect"');
+    expect(page).toContain('Did the advice help?');
+  });
+
   it('report --html draws the power curve from the quality file, and without one says so in one line', async () => {
     const file = path.join(root, 'out', 'power.html');
     qualityFile = QUALITY_FIXTURE;

@@ -10,6 +10,7 @@ import { joinCatalog } from '../catalog/join.js';
 import { scanInstalled } from '../catalog/scan.js';
 import type { Catalog, CatalogRow } from '../catalog/types.js';
 import type { Config } from '../config/schema.js';
+import type { Injection } from '../learn/advice-effect.js';
 import type { SessionTrace } from '../core/types.js';
 import { formatDoctor, runDoctor } from '../doctor/doctor.js';
 import { loadLatency } from '../doctor/latency.js';
@@ -24,7 +25,7 @@ import { renderTerminal } from '../report/terminal.js';
 import { ago, pct, textTable } from '../report/text-charts.js';
 import { usageIndex } from '../report/usage.js';
 import { evaluateLearning } from '../shell/evaluate-run.js';
-import { learnAll } from '../shell/learn-run.js';
+import { injectionsOf, learnAll } from '../shell/learn-run.js';
 import { packageRoot } from '../shell/package-root.js';
 import { learningRepo } from '../shell/paths.js';
 import { effectiveConfig } from './config-command.js';
@@ -43,6 +44,8 @@ export function useColour(env: NodeJS.ProcessEnv = process.env, stream: { isTTY?
 
 interface Stored {
   traces: SessionTrace[];
+  /** the planner hooks' records of what advice went into which session (and the holdout) */
+  injections: Injection[];
   testRuns: { ts_ms: number; passed: boolean }[];
   events: number;
   quarantined: number;
@@ -53,8 +56,10 @@ interface Stored {
 function readStore(ctx: CliContext): Stored {
   return ctx.withStore((store) => {
     const counts = store.counts();
+    const events = store.events();
     return {
-      traces: buildTraces(store.events()),
+      traces: buildTraces(events),
+      injections: injectionsOf(events),
       testRuns: store.testRuns().map((r) => ({ ts_ms: r.ts_ms, passed: r.passed })),
       events: counts.events,
       quarantined: counts.quarantined,
@@ -192,6 +197,8 @@ export function gatherReport(ctx: CliContext, flags: ReportFlags, now = Date.now
     dayOf: (ms) => localDate(new Date(ms)),
     quality: quality.doc,
     quality_note: quality.note,
+    injections: stored.injections,
+    max_gap: config.learn.max_gap,
   });
 }
 

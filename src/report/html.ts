@@ -6,7 +6,7 @@
 import type { CatalogRow } from '../catalog/types.js';
 import type { ParallelPattern } from '../learn/parallel.js';
 import type { SequentialPattern } from '../learn/types.js';
-import type { ReportData } from './data.js';
+import type { EvalPoint, ReportData } from './data.js';
 import { layoutDfg } from './dfg-layout.js';
 import { ADVICE_TITLE, advicePanelHtml } from './advice-panel.js';
 import { POWER_TITLE, powerPanel } from './power-card.js';
@@ -197,6 +197,17 @@ function catalogCard(d: ReportData): string {
   );
 }
 
+/**
+ * What a held-out evaluation checked. Evaluations committed before later-session validation also
+ * checked the patterns on the held-out sessions; newer ones predict the next activity only (patterns
+ * are validated on the sessions after their first report: see patterns/).
+ */
+function heldOut(e: EvalPoint): string {
+  return e.patterns_checked > 0
+    ? `${e.patterns_held} of ${e.patterns_checked} patterns held on ${e.test_sessions} held-out sessions`
+    : `next-activity prediction on ${e.test_sessions} held-out sessions (patterns are validated on later sessions)`;
+}
+
 function evaluationCard(d: ReportData): string {
   const ev = d.evaluations;
   if (!ev.length) return card('Learning evaluation', empty('No evaluation yet: run agentops-meta learn --commit.'));
@@ -227,7 +238,7 @@ function evaluationCard(d: ReportData): string {
           { name: 'Markov top-1', colour: COLOURS.violet },
           { name: 'most frequent top-1', colour: COLOURS.slate },
         ]) +
-        `<p class="small">Latest: ${last.patterns_held} of ${last.patterns_checked} patterns held on ${last.test_sessions} held-out sessions.</p>`,
+        `<p class="small">Latest: ${heldOut(last)}.</p>`,
       { note },
     );
   }
@@ -237,7 +248,7 @@ function evaluationCard(d: ReportData): string {
   const chart = `<table class="eval" data-chart-table="evaluation"><thead><tr><th>predictor</th><th>next step right (top 1)</th><th>in top 3</th></tr></thead><tbody>${row('learned model', e.model, COLOURS.blue)}${row('one-step Markov', e.markov1, COLOURS.violet)}${row('most frequent', e.most_frequent, COLOURS.slate)}</tbody></table>`;
   return card(
     'Learning evaluation',
-    `${chart}<p class="small">${e.patterns_held} of ${e.patterns_checked} patterns held on ${e.test_sessions} held-out sessions (trained on ${e.train_sessions}; ${e.prefixes} predictions). ${e.sha ? `Commit ${esc(e.sha.slice(0, 8))}.` : 'Computed from the current data: no committed history yet.'}</p>`,
+    `${chart}<p class="small">${heldOut(e)} (trained on ${e.train_sessions}; ${e.prefixes} predictions). ${e.sha ? `Commit ${esc(e.sha.slice(0, 8))}.` : 'Computed from the current data: no committed history yet.'}</p>`,
     { note },
   );
 }

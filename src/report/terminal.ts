@@ -101,7 +101,10 @@ export function renderTerminal(data: ReportData, options: TerminalOptions): stri
       `  next step predicted right ${pct(evalPoint.model.top1)} of the time (top 3: ${pct(evalPoint.model.top3)}); ` +
         `one-step Markov ${pct(evalPoint.markov1.top1)}, most frequent ${pct(evalPoint.most_frequent.top1)}`,
     );
-    out.push(`  ${evalPoint.patterns_held} of ${evalPoint.patterns_checked} patterns held on the ${evalPoint.test_sessions} newest sessions ${s.dim(evalPoint.sha ? `(commit ${evalPoint.sha.slice(0, 8)}, ${stamp(evalPoint.at)})` : '(current data; not committed yet)')}`);
+    const checked = evalPoint.patterns_checked > 0
+      ? `${evalPoint.patterns_held} of ${evalPoint.patterns_checked} patterns held on the ${evalPoint.test_sessions} newest sessions`
+      : `next-activity prediction on the ${evalPoint.test_sessions} newest sessions (patterns are validated on later sessions)`;
+    out.push(`  ${checked} ${s.dim(evalPoint.sha ? `(commit ${evalPoint.sha.slice(0, 8)}, ${stamp(evalPoint.at)})` : '(current data; not committed yet)')}`);
   }
 
   if (data.catalog) {
