@@ -170,6 +170,9 @@ describe('demo --commit-to', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).commit).toMatchObject({ repo, why: 'named', outcome: { status: 'committed' } });
     expect(git(repo, 'log', '--format=%s')).toMatch(/^learning \d{4}-\d{2}-\d{2}: /);
+    // the demo's sessions are one simulated machine's, whoever runs it: one evidence file, the same
+    // name every time (another run elsewhere does not add a second copy to the team tables)
+    expect(git(repo, 'ls-files', 'metrics/evidence').trim()).toBe('metrics/evidence/dec0de00dec0de00.json');
   }, 60_000);
 });
 

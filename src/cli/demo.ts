@@ -17,6 +17,8 @@ import { commitNow, describeCommit, learnNow, sessionStartKey } from './learn-co
 import { table } from './table.js';
 
 export const DEMO_SEED = 20261129;
+/** The machine id of the demo's data folder (shell/learning-commit.ts machineId reads it). */
+export const DEMO_MACHINE_ID = 'dec0de00dec0de00';
 export const DEMO_SESSIONS = 120;
 
 export interface DemoOptions {
@@ -45,6 +47,10 @@ export async function runDemo(ctx: CliContext, opts: DemoOptions): Promise<Recor
   for (const d of [project, home, data]) fs.mkdirSync(d, { recursive: true, mode: 0o700 });
   // Demo-sized evidence bar: a pattern needs 10 sessions (the default, 20, is for a real history).
   fs.writeFileSync(path.join(data, 'config.json'), `${JSON.stringify({ learn: { min_sessions: 10 }, daemon: { autostart: false } }, null, 2)}\n`);
+  // The sample sessions come from one simulated machine, whichever machine runs the demo: a learning
+  // commit's evidence file (metrics/evidence/<machine-id>.json) is then the same each time, instead of
+  // adding another machine's copy of the same sessions to the team tables.
+  fs.writeFileSync(path.join(data, 'machine-id'), `${DEMO_MACHINE_ID}\n`, { mode: 0o600 });
 
   const installed = install({ scope: 'project', projectDir: project, root: packageRoot(), home, nodeBin: process.execPath, now: new Date(0) });
   if (!installed.ok) throw new CliError(`demo: install failed: ${installed.error}`);
