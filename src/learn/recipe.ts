@@ -7,11 +7,12 @@
 // to its most specific supported form, on OCCURRENCES: one per test run (the last before it), judged
 // by that test run (outcomes.ts nextTestRuns) and, as a second judge, by the session's outcome.
 //
-// From a seed S (contiguous steps; a gapped seed is first filled in with the steps its minimal
-// occurrences have in between, by rule 2 or 3 below, else grown from its last step):
+// From a seed S (contiguous steps; a gapped seed is first filled in with the run its occurrences most
+// often span, by rule 2 or 3 below, else grown from its last step):
 // 1. Outcome carriers are not steps: test runs at the end of S are removed (the test is what judges
 //    the recipe: "… then run the tests" in the rendering), and so are those at its start (a test that
-//    closes the previous episode). A test run comes back as a first step only by rule 3.
+//    closes the previous episode). A seed with a test run inside spans two episodes: each part is a
+//    core of its own, the later first. A test run comes back as a first step only by rule 3.
 // 2. Nearly the same evidence, the longer form (δ-closure): S grows by the step x before or after it
 //    when >= `coverage` (90%) of S's known occurrences extend to x·S or S·x, unless the occurrences of
 //    S that do not extend have an effect of their own (their pass rate differs from that of all test
@@ -26,9 +27,9 @@
 //    outside it), and the step does not matter by rule 3. Growing and dropping follow one rule, so
 //    a seed padded with a step that merely often comes before the recipe loses it.
 // Never after a test run (rule 1), never beyond `max_len` steps, never to a form the miner did not
-// find (`exists`: support and gates hold). The forms on the way are kept: ranking takes the last one
-// whose own effect holds, so a recipe whose extra steps thin out its evidence is told by the longest
-// form that still carries it. A recipe of one activity X is told as X → test run ("X, then the
+// find (`exists`: support and gates hold). The forms on the way are offered too, recipe first: ranking
+// takes the first whose own effect holds, so a recipe whose extra steps thin out its evidence is told
+// by the longest form that still carries it. A recipe of one activity X is told as X → test run ("X, then the
 // tests"), and a seed that a test run starts is never told as it is.
 import type { ItemIndex } from './prefixspan.js';
 import { PASS, UNKNOWN } from './outcomes.js';
@@ -48,7 +49,6 @@ import {
 } from './occurrence-stats.js';
 
 export { clusteredDifferenceZ, lastBeforeEachTest, type OccurrenceLog };
-
 
 export interface RecipeContext {
   log: OccurrenceLog;
