@@ -40,7 +40,7 @@
 //   lies below `min_effect`: the evidence says it does not help (or harms). The planner stops
 //   injecting it (`demoted`, kept for the planner, is the same flag).
 import type { SessionTrace } from '../core/types.js';
-import { containsAll } from '../plan/match.js';
+import { containsAll } from './match.js';
 import { containsGapped } from './evaluate.js';
 import { sessionPassed } from './parallel.js';
 

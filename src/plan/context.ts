@@ -6,7 +6,7 @@ import type { LearnResult } from '../learn/types.js';
 import { adviceFromLearn } from './advice.js';
 import { buildBm25, type Bm25Index } from './bm25.js';
 import { containsGapped } from '../learn/evaluate.js';
-import { activitiesOf, containsAll } from './match.js';
+import { activitiesOf, containsAll } from '../learn/match.js';
 import { renderAdvice, type Advice, type Rendered } from './render.js';
 
 export interface PromptContext {

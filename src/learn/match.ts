@@ -1,4 +1,4 @@
-// Does a session contain a set of activities? (Sequences: containsGapped in learn/evaluate.ts.) Pure.
+// Does a session contain a set of activities? (Sequences: containsGapped in evaluate.ts.) Pure; the learner's, so that the planner may use it too.
 import type { SessionTrace } from '../core/types.js';
 
 export function containsAll(activities: readonly string[], members: readonly string[]): boolean {
