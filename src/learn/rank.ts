@@ -51,7 +51,14 @@
 //    at z' = max(z_i, Bonferroni over the examined): "P has an effect in a set of sessions" means the
 //    sessions with P pass significantly more (good) or less (anti) there than those without it
 //    (Newcombe bound at z'). P's own effect over all sessions must hold at z' too.
-//    a. P must beat each infix S (a contiguous sub-pattern; the only sub-patterns an occurrence
+//    With recipes (RankData.recipe, what learn() passes): each discovery is first told as its recipe
+//    (recipe.ts): the first form offered whose own effect holds at the discovery's z (or the form's
+//    own, when it is a discovery too and that is lower), else the discovery itself comes last as a
+//    fragment (never one that a test run starts). The recipes are walked by their own score; z'
+//    holds when the recipe's effect or its discovery's does; a. is skipped (recipe.ts decided, on
+//    occurrences, which steps belong); in b. the form naming more steps is the better description
+//    (a trailing test run is no step) and a fragment never takes a recipe's place.
+//    a. (without recipes) P must beat each infix S (a contiguous sub-pattern; the only sub-patterns an occurrence
 //       implies under a gap constraint) among S's sessions: P's sessions against S's others. S in
 //       P's class is the same evidence and skipped. The bar is z' when S is itself a tip of this
 //       list (the shorter tip is the default), else (a single activity, a pattern with no effect of
@@ -68,7 +75,7 @@
 //       or outside each chosen good pattern: the steps of the sessions that skip a good pattern are often its
 //       mirror image (same contrast, "avoid Write → Agent" for "do Read → Edit"); advice to do
 //       something says it better.
-//    So advice is the shortest form of each effect, and one pattern per effect.
+//    So advice is one pattern per effect: its recipe (without recipes: its shortest form).
 // 6. Lists sorted by score, then sessions, then names, then gap; cut to top_n.
 import type { SequentialPattern } from './types.js';
 import type { Signals, Tally } from './outcomes.js';
