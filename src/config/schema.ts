@@ -20,7 +20,7 @@ export const configSchema = z.strictObject({
       half_life_days: z.number().positive().default(30),
       /** eventually-follows and episode window, in steps */
       window: z.number().int().min(2).max(50).default(5),
-      /** newest share of sessions held out to validate patterns */
+      /** newest share of sessions held out to evaluate next-activity prediction and plans (metrics/eval.json); patterns are validated on later sessions instead */
       test_share: z.number().min(0.05).max(0.5).default(0.25),
     })
     .prefault({}),
