@@ -70,19 +70,6 @@ export function groupEntries(n: number, sidOf: (i: number) => number, verdictOf:
   return g;
 }
 
-/**
- * The occurrences starting at `starts` (a pattern of `len` steps), grouped by `inA(start)`, each
- * judged by `verdicts` at its last step.
- */
-export function groupBy(log: OccurrenceLog, verdicts: Int8Array, starts: Int32Array, len: number, inA: (p: number) => boolean): Groups {
-  return groupEntries(
-    starts.length,
-    (i) => log.session_of[starts[i]!]!,
-    (i) => verdicts[starts[i]! + len - 1]!,
-    (i) => inA(starts[i]!),
-  );
-}
-
 export const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
 
 /**

@@ -36,7 +36,6 @@ import { PASS, UNKNOWN } from './outcomes.js';
 import {
   clusteredDifferenceZ,
   clusteredRateZ,
-  groupBy,
   groupEntries,
   lastBeforeEachTest,
   splitBy,
@@ -143,8 +142,6 @@ export function recipeFinder(ctx: RecipeContext, options: Partial<RecipeOptions>
     return known > 0 ? passed / known : 0.5;
   });
   const p0 = p0s[0]!;
-  /** The occurrences grouped by inA, once per judge. */
-  const judged = (starts: Int32Array, len: number, inA: (p: number) => boolean): Groups[] => judges.map((v) => groupBy(log, v, starts, len, inA));
   /** The largest z of A against B in direction dir over the judges (groups with too few are 0). */
   const mattersZ = (gs: Groups[], dir: 1 | -1): number =>
     Math.max(...gs.map((g) => (sum(g.nA) >= opts.min_group && sum(g.nB) >= opts.min_group ? dir * clusteredDifferenceZ(g) : 0)));
@@ -266,12 +263,13 @@ export function recipeFinder(ctx: RecipeContext, options: Partial<RecipeOptions>
       if (ctx.isTest(S[S.length - 1]!)) continue;
       if (!ctx.exists(S) && S.length > 1) continue;
       const starts = occurrencesOf(S);
-      const L = S.length;
       const x = side === 'first' ? P[0]! : P[P.length - 1]!;
-      const inA = side === 'first' ? (p: number) => before(p) === x : (p: number) => after(p, L) === x;
-      const gs = judged(starts, L, inA);
-      const nA = sum(gs[0]!.nA);
-      const n = nA + sum(gs[0]!.nB);
+      // the occurrences of S split by whether x is the step dropped, as growOnce splits them
+      const stats = neighbourStats(starts, S.length);
+      const counts = (side === 'first' ? stats.left : stats.right).get(x) ?? { count: 0, ks: [], n: [], y: judges.map(() => []) };
+      const gs = splitBy(stats, counts);
+      const nA = counts.count;
+      const n = starts.length;
       const leadingTest = side === 'first' && ctx.isTest(x);
       if (!leadingTest && !ctx.ubiquitous(x) && nA >= opts.coverage * n && !ownEffectOutside(gs, dir)) continue;
       if (mattersZ(gs, dir) > zCritical(opts.alpha, 2 * judges.length)) continue;
