@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { median } from '../learn/stats.js';
 import type { LatencyFigures } from '../report/data.js';
 import type { DataPaths } from '../shell/paths.js';
 
@@ -25,11 +26,6 @@ const SAMPLE = JSON.stringify({
   tool_input: { command: 'npm test', description: 'run the tests' },
 });
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
 
 function timeOnce(cmd: string, args: string[], env: NodeJS.ProcessEnv, input: string): { ms: number; ok: boolean; error?: string } {
   for (let attempt = 0; ; attempt++) {

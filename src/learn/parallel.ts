@@ -40,7 +40,7 @@
 
 import type { SessionTrace, Step } from '../core/types.js';
 import { PASS, UNKNOWN, sessionVerdict } from './outcomes.js';
-import { Z95, decayWeight, wilsonInterval } from './stats.js';
+import { Z95, decayWeight, median, wilsonInterval } from './stats.js';
 
 import type { ParallelPattern } from './types.js';
 
@@ -301,12 +301,6 @@ function mineObserved(traces: SessionTrace[], c: Corpus, strict: boolean): Map<n
   return found;
 }
 
-function median(xs: number[]): number {
-  if (xs.length === 0) return 0;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
 
 // ---- (b) and (c): one counting pass over the main-thread sequences ---------------------------
 

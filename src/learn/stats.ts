@@ -72,3 +72,11 @@ export function normalQuantile(p: number): number {
 export function phi(x: number): number {
   return 0.5 * erfc(-x / Math.SQRT2);
 }
+
+/** The median of the values (the mean of the two middle ones for an even count); 0 for none. */
+export function median(xs: readonly number[]): number {
+  if (xs.length === 0) return 0;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}

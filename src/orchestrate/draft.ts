@@ -25,6 +25,7 @@
 import { ACTIVITY_CODE_BASE, decodeActivities, type HistoryPattern, type OrchestrateHistory } from './history.js';
 import { scoreCompact } from './prompts.js';
 import { assignPhases, type PhaseName } from './phases.js';
+import { median } from '../learn/stats.js';
 
 export interface StepEvidence {
   /** green basis sessions with the activity, of `of` */
@@ -130,11 +131,6 @@ export const DRAFT_DEFAULTS = {
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
 
 /** Index of the history's project that holds `dir` (the nearest one), or -1. */
 export function projectIndex(history: OrchestrateHistory, dir: string | null | undefined): number {

@@ -100,8 +100,6 @@ const PROMPTS: readonly string[] = [
   'Make the date formatting respect the locale',
 ];
 
-const between = (rng: Rng, [lo, hi]: readonly [number, number]): number => lo + rng.int(hi - lo + 1);
-
 export function loopOptions(options: Partial<LoopWorldOptions> & { seed: number }): LoopWorldOptions {
   return { ...DEFAULT_LOOP_WORLD, ...options };
 }
@@ -110,9 +108,9 @@ export function loopOptions(options: Partial<LoopWorldOptions> & { seed: number 
 export function loopTruth(o: LoopWorldOptions): LoopTruth {
   const rng = new Rng(deriveSeed(o.seed, 0x7e11));
   const pool = rng.shuffle([...WORLD_VOCABULARY]);
-  const good = pool.slice(0, between(rng, [2, 3]));
-  const anti = pool.slice(good.length, good.length + between(rng, [2, 3]));
-  const trap = pool.slice(good.length + anti.length, good.length + anti.length + between(rng, [2, 3]));
+  const good = pool.slice(0, rng.range(2, 3));
+  const anti = pool.slice(good.length, good.length + rng.range(2, 3));
+  const trap = pool.slice(good.length + anti.length, good.length + anti.length + rng.range(2, 3));
   return { good, anti, trap };
 }
 
@@ -124,10 +122,10 @@ export function sessionTask(o: LoopWorldOptions, truth: LoopTruth, day: number, 
   const slot = (10 * 3_600_000) / Math.max(1, perDay); // 08:00-18:00
   const start_ms = day0Ms + day * 86_400_000 + 8 * 3_600_000 + Math.floor(index * slot + rng.next() * slot * 0.5);
   const habit: Episode[] = [];
-  const episodes = between(rng, o.episodes);
+  const episodes = rng.range(...o.episodes);
   for (let e = 0; e < episodes; e++) {
     const noise: string[] = [];
-    for (let k = between(rng, o.noise); k > 0; k--) noise.push(rng.pick(WORLD_VOCABULARY));
+    for (let k = rng.range(...o.noise); k > 0; k--) noise.push(rng.pick(WORLD_VOCABULARY));
     const u = rng.next();
     const trapShare = easy ? o.habit_trap_easy : o.habit_trap_hard;
     const recipe: Recipe = u < o.habit_good ? 'good' : u < o.habit_good + o.habit_anti ? 'anti' : u < o.habit_good + o.habit_anti + trapShare ? 'trap' : 'none';

@@ -1,4 +1,5 @@
 // How well one learning run named a recipe world's planted recipes (worlds.ts). Pure.
+import { containsGapped } from '../learn/evaluate.js';
 import type { LearnResult } from '../learn/types.js';
 import type { WorldTruth } from './worlds.js';
 
@@ -19,11 +20,8 @@ export interface WorldScore {
 
 const same = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
 
-/** `part` occurs contiguously inside `whole`. */
-export function isInfix(part: readonly string[], whole: readonly string[]): boolean {
-  for (let i = 0; i + part.length <= whole.length; i++) if (part.every((x, k) => whole[i + k] === x)) return true;
-  return false;
-}
+/** `part` occurs contiguously inside `whole` (gap 1: as a contiguous pattern is matched). */
+const isInfix = (part: readonly string[], whole: readonly string[]): boolean => containsGapped(whole, part, 1);
 
 /** Steps a pattern shares with the recipe make it a part (sub) or an extension (super) of it. */
 function related(steps: readonly string[], recipe: readonly string[]): boolean {

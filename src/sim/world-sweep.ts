@@ -2,6 +2,7 @@
 // (bench/quality.mjs writes it to metrics/quality.json; test/learn-recipes.test.ts runs a small one).
 // Pure: the clock that times learning is passed in.
 import { learn, type LearnInput } from '../learn/learn.js';
+import { median } from '../learn/stats.js';
 import { generateWorld, type WorldOptions } from './worlds.js';
 import { scoreWorld } from './world-score.js';
 
@@ -31,10 +32,6 @@ const NOW = Date.UTC(2026, 10, 1);
 
 const share = (n: number, of: number): number => (of > 0 ? Math.round((n / of) * 1000) / 1000 : 0);
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? 0 : s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-}
 
 /** Worlds `seed_base + 0 .. worlds-1` of one setting, learned and scored. */
 export function runSetting(setting: SweepSetting, clock: () => number, seedBase = 1000, options: Omit<LearnInput, 'now'> = {}): SweepRow {

@@ -72,8 +72,6 @@ export interface World {
   truth: WorldTruth;
 }
 
-const between = (rng: Rng, [lo, hi]: readonly [number, number]): number => lo + rng.int(hi - lo + 1);
-
 /** `n` distinct activities of the vocabulary that are not in `taken`. */
 function drawRecipe(rng: Rng, n: number, taken: readonly string[]): string[] {
   const pool = rng.shuffle(WORLD_VOCABULARY.filter((a) => !taken.includes(a)));
@@ -83,8 +81,8 @@ function drawRecipe(rng: Rng, n: number, taken: readonly string[]): string[] {
 export function generateWorld(options: Partial<WorldOptions> & { seed: number; sessions: number }): World {
   const o: WorldOptions = { ...DEFAULT_WORLD, ...options };
   const rng = new Rng(deriveSeed(o.seed, 0));
-  const good = drawRecipe(rng, between(rng, o.good_len), []);
-  const anti = drawRecipe(rng, between(rng, o.anti_len), good);
+  const good = drawRecipe(rng, rng.range(...o.good_len), []);
+  const anti = drawRecipe(rng, rng.range(...o.anti_len), good);
   const noiseVocabulary = WORLD_VOCABULARY;
   const spacing = (o.days * 86_400_000) / Math.max(1, o.sessions);
   const traces: SessionTrace[] = [];
@@ -98,9 +96,9 @@ export function generateWorld(options: Partial<WorldOptions> & { seed: number; s
       steps.push({ activity, start_ms: t, end_ms: t + dur, outcome: 'ok', tool_use_id: `toolu_${s}_${steps.length}`, agent: null, test: null, ...extra });
       t += dur + 200 + r.int(2_000);
     };
-    const episodes = between(r, o.episodes);
+    const episodes = r.range(...o.episodes);
     for (let e = 0; e < episodes; e++) {
-      const noise = between(r, o.noise);
+      const noise = r.range(...o.noise);
       for (let k = 0; k < noise; k++) push(r.pick(noiseVocabulary));
       const u = r.next();
       const recipe = u < o.good_share ? 'good' : u < o.good_share + o.anti_share ? 'anti' : 'none';
