@@ -119,8 +119,6 @@ export interface RecipeFinder {
    * (latest first), then the seed itself. The caller takes the first whose own evidence holds.
    */
   recipeOf(seed: readonly number[], gap: number, dir: 1 | -1): RecipeForm[];
-  /** the pass rate of all known occurrences (every step judged by its next test run) */
-  readonly p0: number;
 }
 
 export function recipeFinder(ctx: RecipeContext, options: Partial<RecipeOptions> = {}): RecipeFinder {
@@ -141,7 +139,6 @@ export function recipeFinder(ctx: RecipeContext, options: Partial<RecipeOptions>
     }
     return known > 0 ? passed / known : 0.5;
   });
-  const p0 = p0s[0]!;
   /** The largest z of A against B in direction dir over the judges (groups with too few are 0). */
   const mattersZ = (gs: Groups[], dir: 1 | -1): number =>
     Math.max(...gs.map((g) => (sum(g.nA) >= opts.min_group && sum(g.nB) >= opts.min_group ? dir * clusteredDifferenceZ(g) : 0)));
@@ -414,5 +411,5 @@ export function recipeFinder(ctx: RecipeContext, options: Partial<RecipeOptions>
     return [...told, ...asSeed];
   };
 
-  return { recipeOf, p0 };
+  return { recipeOf };
 }
