@@ -360,45 +360,7 @@ function parseSlashCommand(text) {
   return { name: name[1], args: (args?.[1] ?? "").trim() };
 }
 
-// src/core/bash-kind.ts
-var PRIORITY = [
-  "test",
-  "build",
-  "typecheck",
-  "lint",
-  "format",
-  "install",
-  "git",
-  "run",
-  "search",
-  "file",
-  "other"
-];
-var RANK = new Map(PRIORITY.map((k, i) => [k, i]));
-var rank = (k) => RANK.get(k) ?? PRIORITY.length;
-var moreSignificant = (a, b) => rank(a) <= rank(b) ? a : b;
-var NO_TESTS = Object.freeze([]);
-var SIMPLE = Object.fromEntries(PRIORITY.map((kind) => [kind, Object.freeze({ kind, tests: NO_TESTS })]));
-var { build: BUILD, typecheck: TYPECHECK, lint: LINT, format: FORMAT, install: INSTALL } = SIMPLE;
-var { git: GIT, run: RUN, search: SEARCH, file: FILE, other: OTHER } = SIMPLE;
-var testRun = (runner, wrapper = false) => Object.freeze({ kind: "test", tests: Object.freeze([Object.freeze({ runner, wrapper })]) });
-var MAX_DEPTH = 4;
-function analyzeBash(command) {
-  return analyzeCommand(command, 0);
-}
-function analyzeCommand(command, depth) {
-  return merge(splitSegments(command).map((words) => classifyWords(words, depth)));
-}
-function merge(results) {
-  if (results.length === 1) return results[0];
-  let kind = "other";
-  let tests = null;
-  for (const r of results) {
-    kind = moreSignificant(r.kind, kind);
-    if (r.tests.length > 0) (tests ??= []).push(...r.tests);
-  }
-  return tests ? { kind, tests } : SIMPLE[kind];
-}
+// src/core/bash/split.ts
 var SP = 32;
 var TAB = 9;
 var CR = 13;
@@ -580,16 +542,54 @@ function skipHeredocBodies(src, i, delims) {
   }
   return Math.min(i, n);
 }
+
+// src/core/bash/results.ts
+var PRIORITY = [
+  "test",
+  "build",
+  "typecheck",
+  "lint",
+  "format",
+  "install",
+  "git",
+  "run",
+  "search",
+  "file",
+  "other"
+];
+var RANK = new Map(PRIORITY.map((k, i) => [k, i]));
+var rank = (k) => RANK.get(k) ?? PRIORITY.length;
+var moreSignificant = (a, b) => rank(a) <= rank(b) ? a : b;
+var NO_TESTS = Object.freeze([]);
+var SIMPLE = Object.fromEntries(PRIORITY.map((kind) => [kind, Object.freeze({ kind, tests: NO_TESTS })]));
+var { build: BUILD, typecheck: TYPECHECK, lint: LINT, format: FORMAT, install: INSTALL } = SIMPLE;
+var { git: GIT, run: RUN, search: SEARCH, file: FILE, other: OTHER } = SIMPLE;
+var testRun = (runner, wrapper = false) => Object.freeze({ kind: "test", tests: Object.freeze([Object.freeze({ runner, wrapper })]) });
+var MAX_DEPTH = 4;
+function merge(results) {
+  if (results.length === 1) return results[0];
+  let kind = "other";
+  let tests = null;
+  for (const r of results) {
+    kind = moreSignificant(r.kind, kind);
+    if (r.tests.length > 0) (tests ??= []).push(...r.tests);
+  }
+  return tests ? { kind, tests } : SIMPLE[kind];
+}
+var fixed = (r) => () => r;
+function sub(table, fallback, bare = fallback) {
+  const map = new Map(Object.entries(table));
+  return (args) => args[0] === void 0 ? bare : map.get(args[0]) ?? fallback;
+}
+function same(r, names) {
+  return Object.fromEntries(names.split(" ").map((n) => [n, r]));
+}
+
+// src/core/bash/words.ts
 var ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*\+?=/;
-var PYTHON_EXE = /^(?:python|pypy)(?:\d+(?:\.\d+)*)?$/;
-var PIP_EXE = /^pip(?:\d+(?:\.\d+)*)?$/;
 var NAME_PARTS = /[\s:._/-]+/;
 var FILE_EXT = /\.[A-Za-z0-9]+$/;
-var SCRIPT_FILE = /\.(?:[cm]?[jt]sx?|py|sh|bash|zsh|rb|php|pl)$/;
 var LEADING_DIGIT = /^\d/;
-var CONCURRENTLY_SCRIPT = /^(npm|yarn|pnpm|bun):(.+)$/;
-var GRADLE_TEST_TASK = /^(?:test|check)$|^test[A-Z]|Tests?$/;
-var GRADLE_BUILD_TASK = /^(?:build|assemble|compile|jar$|bootJar$|shadowJar$|installDist$|classes$|dist)/;
 var set = (list) => new Set(list.split(" ").filter((w) => w.length > 0));
 var NONE = set("");
 function skipOptions(words, i, argOpts) {
@@ -620,6 +620,16 @@ function packageBin(spec) {
   const base = basename(spec);
   const at = base.indexOf("@", 1);
   return at === -1 ? base : base.slice(0, at);
+}
+var TEST_NAME_PARTS = set("test tests spec specs e2e runtests");
+function isTestScriptName(path4) {
+  const base = basename(path4).toLowerCase().replace(FILE_EXT, "");
+  return base.split(NAME_PARTS).some((p) => TEST_NAME_PARTS.has(p));
+}
+
+// src/core/bash/dispatch.ts
+function analyzeCommand(command, depth) {
+  return merge(splitSegments(command).map((words) => classifyWords(words, depth)));
 }
 var PREFIXES = new Map([
   ...["!", "{", "if", "then", "else", "elif", "while", "until", "do", "nohup", "builtin", "unbuffer", "chronic"].map(
@@ -688,24 +698,31 @@ function classifyCommand(words, depth) {
   const start = commandStart(words);
   const raw = start < 0 ? void 0 : words[start];
   if (raw === void 0) return OTHER;
-  const handler = HANDLERS.get(basename(raw));
+  const name = basename(raw);
+  const handler = HANDLERS.get(name) ?? handlerByPattern(name);
   if (handler) return handler(words.slice(start + 1), depth);
-  if (PYTHON_EXE.test(basename(raw))) return classifyPython(words.slice(start + 1), depth);
-  if (PIP_EXE.test(basename(raw))) return classifyPip(words.slice(start + 1));
   return raw.includes("/") ? scriptRun(raw, "script") : OTHER;
 }
 function nested(words, depth) {
   return depth < MAX_DEPTH ? classifyWords(words, depth + 1) : OTHER;
 }
-var fixed = (r) => () => r;
-function sub(table, fallback, bare = fallback) {
-  const map = new Map(Object.entries(table));
-  return (args) => args[0] === void 0 ? bare : map.get(args[0]) ?? fallback;
-}
 var HANDLERS = /* @__PURE__ */ new Map();
 function on(names, handler) {
   for (const name of names.split(" ")) HANDLERS.set(name, handler);
 }
+var PATTERN_HANDLERS = [];
+function onPattern(pattern, handler) {
+  PATTERN_HANDLERS.push([pattern, handler]);
+}
+function handlerByPattern(name) {
+  for (const [pattern, handler] of PATTERN_HANDLERS) if (pattern.test(name)) return handler;
+  return void 0;
+}
+function scriptRun(path4, runner) {
+  return isTestScriptName(path4) ? testRun(runner, true) : RUN;
+}
+
+// src/core/bash/programs.ts
 on(
   "ls ll la cat mkdir rm rmdir cp mv head tail wc touch ln chmod chown tree stat du df less more bat sed awk gawk sort uniq cut tr diff cmp tee tar zip unzip gzip gunzip xz realpath readlink dirname file nl od xxd hexdump rsync scp truncate split column paste comm shred unlink",
   fixed(FILE)
@@ -770,8 +787,6 @@ on(
   "mix",
   sub({ test: testRun("mix", true), compile: BUILD, format: FORMAT, credo: LINT, run: RUN, "deps.get": INSTALL }, OTHER)
 );
-var HATCH = sub({ test: testRun("pytest"), fmt: FORMAT, build: BUILD, env: INSTALL }, OTHER);
-on("hatch", (args, depth) => args[0] === "run" ? runLike(args, 1, depth, NONE, "hatch") : HATCH(args, depth));
 var CONTAINER_ARGS = set(
   "-e --env --env-file -w --workdir -u --user --name --entrypoint -p --publish -v --volume -l --label --network --platform --mount -f --file --project-name --profile"
 );
@@ -782,73 +797,38 @@ function inContainer(args, depth) {
 }
 var COMPOSE = sub({ build: BUILD, up: RUN, start: RUN }, OTHER);
 var DOCKER = sub({ build: BUILD, start: RUN }, OTHER);
-on("docker-compose", (args, depth) => args[0] === "run" || args[0] === "exec" ? inContainer(args, depth) : COMPOSE(args, depth));
+var dockerCompose = (args, depth) => args[0] === "run" || args[0] === "exec" ? inContainer(args, depth) : COMPOSE(args, depth);
+on("docker-compose", dockerCompose);
 on("docker podman", (args, depth) => {
-  if (args[0] === "compose") return depth < MAX_DEPTH ? HANDLERS.get("docker-compose")(args.slice(1), depth + 1) : OTHER;
+  if (args[0] === "compose") return depth < MAX_DEPTH ? dockerCompose(args.slice(1), depth + 1) : OTHER;
   return args[0] === "run" || args[0] === "exec" ? inContainer(args, depth) : DOCKER(args, depth);
 });
-on("go", sub(
-  {
-    test: testRun("go"),
-    build: BUILD,
-    generate: BUILD,
-    vet: LINT,
-    fmt: FORMAT,
-    run: RUN,
-    clean: FILE,
-    ...same(INSTALL, "get mod install work")
-  },
-  OTHER
-));
-var DENO_TASK_ARGS = set("--cwd -c --config -f --filter");
-on("deno", (args, depth) => args[0] === "task" ? task(positionals(args, 1, DENO_TASK_ARGS)[0], "deno") : DENO(args, depth));
-var DENO = sub(
-  {
-    test: testRun("deno"),
-    check: TYPECHECK,
-    lint: LINT,
-    fmt: FORMAT,
-    run: RUN,
-    serve: RUN,
-    eval: RUN,
-    repl: RUN,
-    install: INSTALL,
-    add: INSTALL,
-    remove: INSTALL,
-    cache: INSTALL,
-    compile: BUILD,
-    bundle: BUILD
-  },
-  OTHER
-);
-on(
-  "dotnet",
-  (args, depth) => args[0] === "watch" ? DOTNET(args.slice(1).filter((a) => a !== "--"), depth) : DOTNET(args, depth)
-);
-var DOTNET = sub(
-  {
-    test: testRun("dotnet"),
-    vstest: testRun("dotnet"),
-    build: BUILD,
-    publish: BUILD,
-    pack: BUILD,
-    msbuild: BUILD,
-    run: RUN,
-    restore: INSTALL,
-    add: INSTALL,
-    remove: INSTALL,
-    tool: INSTALL,
-    format: FORMAT,
-    clean: FILE
-  },
-  RUN,
-  // `dotnet app.dll` runs it
-  OTHER
-);
 on("bash sh zsh dash ksh fish", classifyShell);
 on("eval", (args, depth) => depth < MAX_DEPTH ? analyzeCommand(args.join(" "), depth + 1) : OTHER);
 var BUNDLE = sub({ install: INSTALL, update: INSTALL, add: INSTALL }, OTHER, INSTALL);
 on("bundle bundler", (args, depth) => args[0] === "exec" ? nested(args.slice(1), depth) : BUNDLE(args, depth));
+var SHELL_ARGS = set("-o +o -O +O --rcfile --init-file");
+function classifyShell(args, depth) {
+  let i = 0;
+  while (i < args.length) {
+    const a = args[i];
+    if (a === "--") {
+      i++;
+      break;
+    }
+    if (a.length < 2 || a[0] !== "-" && a[0] !== "+") break;
+    if (a[0] === "-" && a[1] !== "-" && a.includes("c")) {
+      const cmd = args[i + 1];
+      return cmd === void 0 || depth >= MAX_DEPTH ? OTHER : analyzeCommand(cmd, depth + 1);
+    }
+    i += SHELL_ARGS.has(a) ? 2 : 1;
+  }
+  const script = args[i];
+  return script === void 0 ? OTHER : scriptRun(script, "script");
+}
+
+// src/core/bash/tasks.ts
+var CONCURRENTLY_SCRIPT = /^(npm|yarn|pnpm|bun):(.+)$/;
 var TASK_WORDS = new Map([
   ...kindOf("test", "test tests spec specs e2e unit unittest unittests integration coverage cov verify ci"),
   ...kindOf("test", "jest vitest mocha pytest ava playwright cypress tap"),
@@ -863,7 +843,6 @@ var TASK_WORDS = new Map([
 function kindOf(kind, list) {
   return list.split(" ").map((w) => [w, kind]);
 }
-var TEST_NAME_PARTS = set("test tests spec specs e2e runtests");
 function classifyTaskName(name, flavor) {
   const parts = name.toLowerCase().split(NAME_PARTS).filter((p) => p.length > 0);
   const first = parts[0];
@@ -935,6 +914,9 @@ on("nx", (args) => {
   }
   return tasks([verb], "nx");
 });
+
+// src/core/bash/javascript.ts
+var SCRIPT_FILE = /\.(?:[cm]?[jt]sx?|py|sh|bash|zsh|rb|php|pl)$/;
 var PM_ARGS = set("--prefix -w --workspace -C --dir --filter -F --cwd --loglevel --registry");
 var NPX_ARGS = set("-p --package -c --call -w --workspace --prefix");
 on("npm", (args, depth) => {
@@ -1039,32 +1021,12 @@ on("tsx ts-node ts-node-esm esno vite-node babel-node", (args) => {
   const script = positionals(args, 0, NODE_ARGS)[0];
   return script === void 0 ? RUN : scriptRun(script, "node");
 });
-function scriptRun(path4, runner) {
-  return isTestScriptName(path4) ? testRun(runner, true) : RUN;
-}
-function isTestScriptName(path4) {
-  const base = basename(path4).toLowerCase().replace(FILE_EXT, "");
-  return base.split(NAME_PARTS).some((p) => TEST_NAME_PARTS.has(p));
-}
-var SHELL_ARGS = set("-o +o -O +O --rcfile --init-file");
-function classifyShell(args, depth) {
-  let i = 0;
-  while (i < args.length) {
-    const a = args[i];
-    if (a === "--") {
-      i++;
-      break;
-    }
-    if (a.length < 2 || a[0] !== "-" && a[0] !== "+") break;
-    if (a[0] === "-" && a[1] !== "-" && a.includes("c")) {
-      const cmd = args[i + 1];
-      return cmd === void 0 || depth >= MAX_DEPTH ? OTHER : analyzeCommand(cmd, depth + 1);
-    }
-    i += SHELL_ARGS.has(a) ? 2 : 1;
-  }
-  const script = args[i];
-  return script === void 0 ? OTHER : scriptRun(script, "script");
-}
+
+// src/core/bash/python.ts
+var PYTHON_EXE = /^(?:python|pypy)(?:\d+(?:\.\d+)*)?$/;
+var PIP_EXE = /^pip(?:\d+(?:\.\d+)*)?$/;
+onPattern(PYTHON_EXE, classifyPython);
+onPattern(PIP_EXE, (args) => classifyPip(args));
 function classifyPython(args, depth) {
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
@@ -1157,6 +1119,70 @@ function envRunner(runner, envOpts) {
 }
 on("tox", envRunner("tox", set("-e --env")));
 on("nox", envRunner("nox", set("-s --session --sessions -e")));
+var HATCH = sub({ test: testRun("pytest"), fmt: FORMAT, build: BUILD, env: INSTALL }, OTHER);
+on("hatch", (args, depth) => args[0] === "run" ? runLike(args, 1, depth, NONE, "hatch") : HATCH(args, depth));
+
+// src/core/bash/toolchains.ts
+var GRADLE_TEST_TASK = /^(?:test|check)$|^test[A-Z]|Tests?$/;
+var GRADLE_BUILD_TASK = /^(?:build|assemble|compile|jar$|bootJar$|shadowJar$|installDist$|classes$|dist)/;
+on("go", sub(
+  {
+    test: testRun("go"),
+    build: BUILD,
+    generate: BUILD,
+    vet: LINT,
+    fmt: FORMAT,
+    run: RUN,
+    clean: FILE,
+    ...same(INSTALL, "get mod install work")
+  },
+  OTHER
+));
+var DENO_TASK_ARGS = set("--cwd -c --config -f --filter");
+on("deno", (args, depth) => args[0] === "task" ? task(positionals(args, 1, DENO_TASK_ARGS)[0], "deno") : DENO(args, depth));
+var DENO = sub(
+  {
+    test: testRun("deno"),
+    check: TYPECHECK,
+    lint: LINT,
+    fmt: FORMAT,
+    run: RUN,
+    serve: RUN,
+    eval: RUN,
+    repl: RUN,
+    install: INSTALL,
+    add: INSTALL,
+    remove: INSTALL,
+    cache: INSTALL,
+    compile: BUILD,
+    bundle: BUILD
+  },
+  OTHER
+);
+on(
+  "dotnet",
+  (args, depth) => args[0] === "watch" ? DOTNET(args.slice(1).filter((a) => a !== "--"), depth) : DOTNET(args, depth)
+);
+var DOTNET = sub(
+  {
+    test: testRun("dotnet"),
+    vstest: testRun("dotnet"),
+    build: BUILD,
+    publish: BUILD,
+    pack: BUILD,
+    msbuild: BUILD,
+    run: RUN,
+    restore: INSTALL,
+    add: INSTALL,
+    remove: INSTALL,
+    tool: INSTALL,
+    format: FORMAT,
+    clean: FILE
+  },
+  RUN,
+  // `dotnet app.dll` runs it
+  OTHER
+);
 var CARGO = sub(
   {
     ...same(testRun("cargo"), "test t llvm-cov tarpaulin"),
@@ -1171,9 +1197,6 @@ var CARGO = sub(
   },
   OTHER
 );
-function same(r, names) {
-  return Object.fromEntries(names.split(" ").map((n) => [n, r]));
-}
 var CARGO_ARGS = set("--color -C -Z --config --manifest-path");
 on("cargo", (args, depth) => {
   let j = 0;
@@ -1258,6 +1281,11 @@ on("composer", (args, depth) => {
   if (verb === "exec") return nested(args.slice(j + 1), depth);
   return COMPOSER_INSTALL.has(verb) ? INSTALL : task(verb, "composer");
 });
+
+// src/core/bash-kind.ts
+function analyzeBash(command) {
+  return analyzeCommand(command, 0);
+}
 
 // src/core/test-output.ts
 function parseTestRun(command, output, failed) {
