@@ -1287,54 +1287,8 @@ function analyzeBash(command) {
   return analyzeCommand(command, 0);
 }
 
-// src/core/test-output.ts
-function parseTestRun(command, output, failed) {
-  const tests = analyzeBash(command).tests;
-  const first = tests[0];
-  if (first === void 0) return null;
-  const summary = bestSummary(parsersFor(tests), cleanOutput(output));
-  const counts2 = summary?.counts ?? UNKNOWN_COUNTS;
-  const passed = !failed && !(summary?.failure ?? false) && (counts2.failed ?? 0) === 0;
-  return { runner: first.runner, passed, counts: { ...counts2 } };
-}
+// src/core/test-output/summary.ts
 var UNKNOWN_COUNTS = Object.freeze({ passed: null, failed: null, skipped: null, total: null });
-var EXIT_CODE_PREFIX = /^Exit code \d+\r?\n/;
-var ANSI = /\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])/g;
-var CR_NEWLINE = /\r\n?/g;
-function cleanOutput(output) {
-  let text = output.replace(EXIT_CODE_PREFIX, "");
-  if (text.includes("\x1B")) text = text.replace(ANSI, "");
-  if (text.includes("\r")) text = text.replace(CR_NEWLINE, "\n");
-  return undoDuplication(text.trimEnd());
-}
-function undoDuplication(text) {
-  const n = text.length;
-  for (const sep of ["\n", ""]) {
-    const half = (n - sep.length) / 2;
-    if (half < 1 || !Number.isInteger(half)) continue;
-    if (text.slice(half, half + sep.length) === sep && text.startsWith(text.slice(half + sep.length), 0)) {
-      return text.slice(0, half);
-    }
-  }
-  return text;
-}
-function parsersFor(tests) {
-  if (tests.length === 1 && !tests[0].wrapper) return RUNNER_PARSERS.get(tests[0].runner) ?? ALL_PARSERS;
-  const chosen = /* @__PURE__ */ new Set();
-  for (const t of tests) {
-    const own = t.wrapper ? void 0 : RUNNER_PARSERS.get(t.runner);
-    for (const p of own ?? ALL_PARSERS) chosen.add(p);
-  }
-  return [...chosen];
-}
-function bestSummary(parsers, text) {
-  let best = null;
-  for (const parse of parsers) {
-    const s = parse(text);
-    if (s && (best === null || s.end > best.end)) best = s;
-  }
-  return best;
-}
 function* matches(re, text, from = 0) {
   re.lastIndex = from;
   let m;
@@ -1384,82 +1338,8 @@ function linesBetween(text, from, to, limit) {
   }
   return count;
 }
-var TESTS_LINE = /^[ \t]*Tests:?[ \t]+([^\n]*)$/gm;
-var TESTS_ITEM = /(\d+) (passed|failed|skipped|todo|pending|total)\b/g;
-var PAREN_TOTAL = /\((\d+)\)[ \t]*$/;
-var SUITES_LINE = /^[ \t]*(?:Test Files|Test Suites:)[ \t]+([^\n]*)$/gm;
-var FAILED_ITEM = /(\d+) failed/;
-var VITEST_ERRORS = /^[ \t]*Errors[ \t]+(\d+) errors?\b/gm;
-var parseJestVitest = (text) => {
-  if (!text.includes("Tests")) return null;
-  let found = null;
-  for (const m of matches(TESTS_LINE, text)) {
-    const c2 = items(TESTS_ITEM, m[1]);
-    if (c2.size === 0) continue;
-    const paren = PAREN_TOTAL.exec(m[1]);
-    found = { c: c2, total: c2.get("total") ?? (paren ? Number(paren[1]) : null), end: m.index + m[0].length };
-  }
-  if (found === null) return null;
-  const { c } = found;
-  const passed = sum(c, "passed");
-  const failed = sum(c, "failed");
-  const skipped = sum(c, "skipped", "todo", "pending");
-  const suites = lastMatch(SUITES_LINE, text);
-  const suiteFailed = suites !== null && num(FAILED_ITEM.exec(suites.m[1])?.[1]) > 0;
-  const errors = text.includes("Errors") && lastMatch(VITEST_ERRORS, text, (m) => Number(m[1]) > 0) !== null;
-  return {
-    counts: counts(passed, failed, skipped, found.total ?? passed + failed + skipped),
-    failure: failed > 0 || suiteFailed || errors,
-    end: found.end
-  };
-};
-var MOCHA_LINE = /^[ \t]*(\d+) (passing|failing|pending)\b[^\n]*$/gm;
-var parseMocha = (text) => {
-  if (!text.includes("passing")) return null;
-  const block = lastBlock(text, MOCHA_LINE, 1, 2, 2);
-  if (block === null || !block.items.has("passing")) return null;
-  const passed = sum(block.items, "passing");
-  const failed = sum(block.items, "failing");
-  const skipped = sum(block.items, "pending");
-  return { counts: counts(passed, failed, skipped, passed + failed + skipped), failure: failed > 0, end: block.end };
-};
-var PYTEST_LINE = /^[ \t=]*((?:\d+ |no tests ran)[^\n]*?) in \d+(?:\.\d+)?(?:s| seconds)\b[^\n]*$/gm;
-var PYTEST_ITEM = /(\d+) (passed|failed|errors?|skipped|xfailed|xpassed|deselected|warnings?|rerun)\b/g;
-var parsePytest = (text) => {
-  if (!text.includes(" in ")) return null;
-  let found = null;
-  for (const m of matches(PYTEST_LINE, text)) {
-    const c2 = items(PYTEST_ITEM, m[1]);
-    const outcome = ["passed", "failed", "error", "errors", "skipped", "xfailed", "xpassed"].some((k) => c2.has(k));
-    if (outcome || m[1].startsWith("no tests ran")) found = { c: c2, end: m.index + m[0].length };
-  }
-  if (found === null) return null;
-  const { c } = found;
-  const passed = sum(c, "passed", "xpassed");
-  const failed = sum(c, "failed", "error", "errors");
-  const skipped = sum(c, "skipped", "xfailed");
-  return { counts: counts(passed, failed, skipped, passed + failed + skipped), failure: failed > 0, end: found.end };
-};
-var UNITTEST_RAN = /^Ran (\d+) tests? in \d+(?:\.\d+)?s$/gm;
-var UNITTEST_STATUS = /^(OK|FAILED)(?: \(([^)\n]*)\))?[ \t]*$/gm;
-var UNITTEST_ITEM = /(failures|errors|skipped|expected failures|unexpected successes)=(\d+)/g;
-var parseUnittest = (text) => {
-  if (!text.includes("Ran ")) return null;
-  const ran = lastMatch(UNITTEST_RAN, text);
-  if (ran === null) return null;
-  const total = Number(ran.m[1]);
-  UNITTEST_STATUS.lastIndex = ran.end;
-  const status = UNITTEST_STATUS.exec(text);
-  if (status === null) return { counts: counts(null, null, null, total), failure: false, end: ran.end };
-  const c = items(UNITTEST_ITEM, status[2] ?? "", 2, 1);
-  const failed = sum(c, "failures", "errors", "unexpected successes");
-  const skipped = sum(c, "skipped", "expected failures");
-  return {
-    counts: counts(rest(total, failed, skipped), failed, skipped, total),
-    failure: status[1] === "FAILED",
-    end: status.index + status[0].length
-  };
-};
+
+// src/core/test-output/compiled.ts
 var GO_OK = /^ok[ \t]+\S+[ \t]+(?:\(cached\)|\d+(?:\.\d+)?s)/gm;
 var GO_FAIL_PKG = /^FAIL[ \t]+\S+[ \t]+(?:\d+(?:\.\d+)?s|\[[^\]\n]*\])/gm;
 var GO_FAIL_ALONE = /^FAIL[ \t]*$/gm;
@@ -1520,47 +1400,6 @@ var parseNextest = (text) => {
   const failed = sum(c, "failed", "timed out");
   const skipped = sum(c, "skipped");
   return { counts: counts(sum(c, "passed"), failed, skipped, run + skipped), failure: failed > 0, end: found.end };
-};
-var RSPEC_LINE = /^(\d+) examples?, (\d+) failures?([^\n]*)$/gm;
-var RSPEC_PENDING = /(\d+) pending/;
-var RSPEC_OUTSIDE = /(\d+) errors? occurred outside of examples/;
-var parseRspec = (text) => {
-  if (!text.includes(" example")) return null;
-  const found = lastMatch(RSPEC_LINE, text);
-  if (found === null) return null;
-  const total = Number(found.m[1]);
-  const failed = Number(found.m[2]);
-  const skipped = num(RSPEC_PENDING.exec(found.m[3])?.[1]);
-  const outside = num(RSPEC_OUTSIDE.exec(found.m[3])?.[1]);
-  return { counts: counts(rest(total, failed, skipped), failed, skipped, total), failure: failed + outside > 0, end: found.end };
-};
-var MINITEST_LINE = /^(\d+) (?:runs|tests), \d+ assertions, (\d+) failures, (\d+) errors(?:, (\d+) (?:skips|pendings))?/gm;
-var parseMinitest = (text) => {
-  if (!text.includes(" assertions, ")) return null;
-  const found = lastMatch(MINITEST_LINE, text);
-  if (found === null) return null;
-  const total = Number(found.m[1]);
-  const failed = Number(found.m[2]) + Number(found.m[3]);
-  const skipped = num(found.m[4]);
-  return { counts: counts(rest(total, failed, skipped), failed, skipped, total), failure: failed > 0, end: found.end };
-};
-var PHPUNIT_OK = /^OK \((\d+) tests?, \d+ assertions?\)/gm;
-var PHPUNIT_TESTS = /^Tests: (\d+), Assertions: \d+([^\n]*)$/gm;
-var PHPUNIT_ITEM = /(Errors|Failures|Skipped|Incomplete|Risky|Warnings|Deprecations|Notices): (\d+)/g;
-var parsePhpunit = (text) => {
-  if (!text.includes("OK (") && !text.includes("Tests: ")) return null;
-  const ok = lastMatch(PHPUNIT_OK, text);
-  const detailed = lastMatch(PHPUNIT_TESTS, text);
-  if (detailed !== null && (ok === null || detailed.end > ok.end)) {
-    const total2 = Number(detailed.m[1]);
-    const c = items(PHPUNIT_ITEM, detailed.m[2], 2, 1);
-    const failed = sum(c, "Errors", "Failures");
-    const skipped = sum(c, "Skipped", "Incomplete");
-    return { counts: counts(rest(total2, failed, skipped), failed, skipped, total2), failure: failed > 0, end: detailed.end };
-  }
-  if (ok === null) return null;
-  const total = Number(ok.m[1]);
-  return { counts: counts(total, 0, 0, total), failure: false, end: ok.end };
 };
 var MAVEN_TESTS = /^(?:\[[A-Z]+\] )?Tests run: (\d+), Failures: (\d+), Errors: (\d+), Skipped: (\d+)([^\n]*)$/gm;
 var MAVEN_BUILD = /^\[[A-Z]+\] BUILD (SUCCESS|FAILURE)[ \t]*$/gm;
@@ -1626,6 +1465,56 @@ var parseDotnet = (text) => {
   const [failed, passed, skipped, total] = totals;
   return { counts: counts(passed, failed, skipped, total), failure: failure || failed > 0, end };
 };
+var CTEST_LINE = /^\d+% tests passed, (\d+) tests? failed out of (\d+)/gm;
+var parseCtest = (text) => {
+  if (!text.includes("tests passed")) return null;
+  const found = lastMatch(CTEST_LINE, text);
+  if (found === null) return null;
+  const failed = Number(found.m[1]);
+  const total = Number(found.m[2]);
+  return { counts: counts(rest(total, failed), failed, null, total), failure: failed > 0, end: found.end };
+};
+
+// src/core/test-output/javascript.ts
+var TESTS_LINE = /^[ \t]*Tests:?[ \t]+([^\n]*)$/gm;
+var TESTS_ITEM = /(\d+) (passed|failed|skipped|todo|pending|total)\b/g;
+var PAREN_TOTAL = /\((\d+)\)[ \t]*$/;
+var SUITES_LINE = /^[ \t]*(?:Test Files|Test Suites:)[ \t]+([^\n]*)$/gm;
+var FAILED_ITEM = /(\d+) failed/;
+var VITEST_ERRORS = /^[ \t]*Errors[ \t]+(\d+) errors?\b/gm;
+var parseJestVitest = (text) => {
+  if (!text.includes("Tests")) return null;
+  let found = null;
+  for (const m of matches(TESTS_LINE, text)) {
+    const c2 = items(TESTS_ITEM, m[1]);
+    if (c2.size === 0) continue;
+    const paren = PAREN_TOTAL.exec(m[1]);
+    found = { c: c2, total: c2.get("total") ?? (paren ? Number(paren[1]) : null), end: m.index + m[0].length };
+  }
+  if (found === null) return null;
+  const { c } = found;
+  const passed = sum(c, "passed");
+  const failed = sum(c, "failed");
+  const skipped = sum(c, "skipped", "todo", "pending");
+  const suites = lastMatch(SUITES_LINE, text);
+  const suiteFailed = suites !== null && num(FAILED_ITEM.exec(suites.m[1])?.[1]) > 0;
+  const errors = text.includes("Errors") && lastMatch(VITEST_ERRORS, text, (m) => Number(m[1]) > 0) !== null;
+  return {
+    counts: counts(passed, failed, skipped, found.total ?? passed + failed + skipped),
+    failure: failed > 0 || suiteFailed || errors,
+    end: found.end
+  };
+};
+var MOCHA_LINE = /^[ \t]*(\d+) (passing|failing|pending)\b[^\n]*$/gm;
+var parseMocha = (text) => {
+  if (!text.includes("passing")) return null;
+  const block = lastBlock(text, MOCHA_LINE, 1, 2, 2);
+  if (block === null || !block.items.has("passing")) return null;
+  const passed = sum(block.items, "passing");
+  const failed = sum(block.items, "failing");
+  const skipped = sum(block.items, "pending");
+  return { counts: counts(passed, failed, skipped, passed + failed + skipped), failure: failed > 0, end: block.end };
+};
 var TAP_LINE = /^(?:# |ℹ )(tests|pass|fail|cancelled|skipped|todo) (\d+)[ \t]*$/gm;
 var parseNodeTap = (text) => {
   if (!text.includes("pass ")) return null;
@@ -1690,15 +1579,134 @@ var parsePlaywright = (text) => {
   const skipped = sum(c, "skipped", "did not run");
   return { counts: counts(passed, failed, skipped, passed + failed + skipped), failure: failed > 0, end: block.end };
 };
-var CTEST_LINE = /^\d+% tests passed, (\d+) tests? failed out of (\d+)/gm;
-var parseCtest = (text) => {
-  if (!text.includes("tests passed")) return null;
-  const found = lastMatch(CTEST_LINE, text);
+
+// src/core/test-output/python-ruby-php.ts
+var PYTEST_LINE = /^[ \t=]*((?:\d+ |no tests ran)[^\n]*?) in \d+(?:\.\d+)?(?:s| seconds)\b[^\n]*$/gm;
+var PYTEST_ITEM = /(\d+) (passed|failed|errors?|skipped|xfailed|xpassed|deselected|warnings?|rerun)\b/g;
+var parsePytest = (text) => {
+  if (!text.includes(" in ")) return null;
+  let found = null;
+  for (const m of matches(PYTEST_LINE, text)) {
+    const c2 = items(PYTEST_ITEM, m[1]);
+    const outcome = ["passed", "failed", "error", "errors", "skipped", "xfailed", "xpassed"].some((k) => c2.has(k));
+    if (outcome || m[1].startsWith("no tests ran")) found = { c: c2, end: m.index + m[0].length };
+  }
   if (found === null) return null;
-  const failed = Number(found.m[1]);
-  const total = Number(found.m[2]);
-  return { counts: counts(rest(total, failed), failed, null, total), failure: failed > 0, end: found.end };
+  const { c } = found;
+  const passed = sum(c, "passed", "xpassed");
+  const failed = sum(c, "failed", "error", "errors");
+  const skipped = sum(c, "skipped", "xfailed");
+  return { counts: counts(passed, failed, skipped, passed + failed + skipped), failure: failed > 0, end: found.end };
 };
+var UNITTEST_RAN = /^Ran (\d+) tests? in \d+(?:\.\d+)?s$/gm;
+var UNITTEST_STATUS = /^(OK|FAILED)(?: \(([^)\n]*)\))?[ \t]*$/gm;
+var UNITTEST_ITEM = /(failures|errors|skipped|expected failures|unexpected successes)=(\d+)/g;
+var parseUnittest = (text) => {
+  if (!text.includes("Ran ")) return null;
+  const ran = lastMatch(UNITTEST_RAN, text);
+  if (ran === null) return null;
+  const total = Number(ran.m[1]);
+  UNITTEST_STATUS.lastIndex = ran.end;
+  const status = UNITTEST_STATUS.exec(text);
+  if (status === null) return { counts: counts(null, null, null, total), failure: false, end: ran.end };
+  const c = items(UNITTEST_ITEM, status[2] ?? "", 2, 1);
+  const failed = sum(c, "failures", "errors", "unexpected successes");
+  const skipped = sum(c, "skipped", "expected failures");
+  return {
+    counts: counts(rest(total, failed, skipped), failed, skipped, total),
+    failure: status[1] === "FAILED",
+    end: status.index + status[0].length
+  };
+};
+var RSPEC_LINE = /^(\d+) examples?, (\d+) failures?([^\n]*)$/gm;
+var RSPEC_PENDING = /(\d+) pending/;
+var RSPEC_OUTSIDE = /(\d+) errors? occurred outside of examples/;
+var parseRspec = (text) => {
+  if (!text.includes(" example")) return null;
+  const found = lastMatch(RSPEC_LINE, text);
+  if (found === null) return null;
+  const total = Number(found.m[1]);
+  const failed = Number(found.m[2]);
+  const skipped = num(RSPEC_PENDING.exec(found.m[3])?.[1]);
+  const outside = num(RSPEC_OUTSIDE.exec(found.m[3])?.[1]);
+  return { counts: counts(rest(total, failed, skipped), failed, skipped, total), failure: failed + outside > 0, end: found.end };
+};
+var MINITEST_LINE = /^(\d+) (?:runs|tests), \d+ assertions, (\d+) failures, (\d+) errors(?:, (\d+) (?:skips|pendings))?/gm;
+var parseMinitest = (text) => {
+  if (!text.includes(" assertions, ")) return null;
+  const found = lastMatch(MINITEST_LINE, text);
+  if (found === null) return null;
+  const total = Number(found.m[1]);
+  const failed = Number(found.m[2]) + Number(found.m[3]);
+  const skipped = num(found.m[4]);
+  return { counts: counts(rest(total, failed, skipped), failed, skipped, total), failure: failed > 0, end: found.end };
+};
+var PHPUNIT_OK = /^OK \((\d+) tests?, \d+ assertions?\)/gm;
+var PHPUNIT_TESTS = /^Tests: (\d+), Assertions: \d+([^\n]*)$/gm;
+var PHPUNIT_ITEM = /(Errors|Failures|Skipped|Incomplete|Risky|Warnings|Deprecations|Notices): (\d+)/g;
+var parsePhpunit = (text) => {
+  if (!text.includes("OK (") && !text.includes("Tests: ")) return null;
+  const ok = lastMatch(PHPUNIT_OK, text);
+  const detailed = lastMatch(PHPUNIT_TESTS, text);
+  if (detailed !== null && (ok === null || detailed.end > ok.end)) {
+    const total2 = Number(detailed.m[1]);
+    const c = items(PHPUNIT_ITEM, detailed.m[2], 2, 1);
+    const failed = sum(c, "Errors", "Failures");
+    const skipped = sum(c, "Skipped", "Incomplete");
+    return { counts: counts(rest(total2, failed, skipped), failed, skipped, total2), failure: failed > 0, end: detailed.end };
+  }
+  if (ok === null) return null;
+  const total = Number(ok.m[1]);
+  return { counts: counts(total, 0, 0, total), failure: false, end: ok.end };
+};
+
+// src/core/test-output.ts
+function parseTestRun(command, output, failed) {
+  const tests = analyzeBash(command).tests;
+  const first = tests[0];
+  if (first === void 0) return null;
+  const summary = bestSummary(parsersFor(tests), cleanOutput(output));
+  const counts2 = summary?.counts ?? UNKNOWN_COUNTS;
+  const passed = !failed && !(summary?.failure ?? false) && (counts2.failed ?? 0) === 0;
+  return { runner: first.runner, passed, counts: { ...counts2 } };
+}
+var EXIT_CODE_PREFIX = /^Exit code \d+\r?\n/;
+var ANSI = /\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])/g;
+var CR_NEWLINE = /\r\n?/g;
+function cleanOutput(output) {
+  let text = output.replace(EXIT_CODE_PREFIX, "");
+  if (text.includes("\x1B")) text = text.replace(ANSI, "");
+  if (text.includes("\r")) text = text.replace(CR_NEWLINE, "\n");
+  return undoDuplication(text.trimEnd());
+}
+function undoDuplication(text) {
+  const n = text.length;
+  for (const sep of ["\n", ""]) {
+    const half = (n - sep.length) / 2;
+    if (half < 1 || !Number.isInteger(half)) continue;
+    if (text.slice(half, half + sep.length) === sep && text.startsWith(text.slice(half + sep.length), 0)) {
+      return text.slice(0, half);
+    }
+  }
+  return text;
+}
+function parsersFor(tests) {
+  if (tests.length === 1 && !tests[0].wrapper) return RUNNER_PARSERS.get(tests[0].runner) ?? ALL_PARSERS;
+  const chosen = /* @__PURE__ */ new Set();
+  for (const t of tests) {
+    const own = t.wrapper ? void 0 : RUNNER_PARSERS.get(t.runner);
+    for (const p of own ?? ALL_PARSERS) chosen.add(p);
+  }
+  return [...chosen];
+}
+function bestSummary(parsers, text) {
+  let best = null;
+  for (const parse of parsers) {
+    const s = parse(text);
+    if (s && (best === null || s.end > best.end)) best = s;
+  }
+  return best;
+}
 var ALL_PARSERS = [
   parseJestVitest,
   parseMocha,
