@@ -5,19 +5,12 @@ import { promises as fs, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  NotAbstractError,
-  assertAbstract,
-  findNotAbstract,
-  histPercentile,
-  planLibraryWrite,
-  readPatternState,
-  renderLibrary,
-  slugOf,
-  assignSlugs,
-  stableJson,
-  type LibraryInput,
-} from '../src/commit/library.js';
+import { NotAbstractError, assertAbstract, findNotAbstract } from '../src/commit/abstract.js';
+import { stableJson } from '../src/commit/format.js';
+import { planLibraryWrite, renderLibrary, type LibraryInput } from '../src/commit/library.js';
+import { histPercentile } from '../src/commit/metrics-files.js';
+import { readPatternState } from '../src/commit/pattern-state.js';
+import { assignSlugs, slugOf } from '../src/commit/slugs.js';
 import { COMMAND_PATH, SKILL_PATH, renderSkill, renderSkillFiles } from '../src/commit/skill.js';
 import { combineMachineEvidence, readMachineEvidence } from '../src/commit/evidence-merge.js';
 import { mergeEvidence } from '../src/learn/evidence.js';

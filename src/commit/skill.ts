@@ -6,7 +6,9 @@
 // from the same rows as the library files, so the two never disagree.
 import type { LaterEvidence } from '../learn/prospective.js';
 import type { LearnResult } from '../learn/types.js';
-import { assertAbstract, cmpStr, fmtRate, fmtSigned, patternRows, patternTitle, type PatternRow } from './library.js';
+import { assertAbstract } from './abstract.js';
+import { cmpStr, fmtRate, fmtSigned, patternTitle } from './format.js';
+import { patternRows, type PatternRow } from './pattern-rows.js';
 
 export const SKILL_PATH = '.claude/skills/agentops-meta/SKILL.md';
 export const COMMAND_PATH = '.claude/commands/patterns.md';

@@ -3,7 +3,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { commitLearning, DEFAULT_ALLOWED_PREFIXES, ensureLearningRepo, readCommittedFiles, type CommitOutcome } from '../commit/git-commit.js';
-import { planLibraryWrite, renderLibrary, stableJson } from '../commit/library.js';
+import { stableJson } from '../commit/format.js';
+import { planLibraryWrite, renderLibrary } from '../commit/library.js';
 import type { AdviceEffect } from '../learn/advice-effect.js';
 import type { LaterEvidence } from '../learn/prospective.js';
 import { combineMachineEvidence } from '../commit/evidence-merge.js';
