@@ -397,13 +397,29 @@ describe('learned/<date>.md deltas', () => {
 
   it('reads a library written before later sessions were checked as all pending', () => {
     const v1 = JSON.stringify({ version: 1, patterns: [{ key: 'Read > Edit', status: 'validated', steps: ['Read', 'Edit'], sessions: 3 }] });
-    expect(readPatternState(new Map([['metrics/patterns.json', v1]]))![0]).toMatchObject({ status: 'validated', state: 'pending', first_reported: 'n/a', later: { with: 0, without: 0, uplift: null } });
+    expect(readPatternState(new Map([['metrics/patterns.json', v1]])).rows![0]).toMatchObject({ status: 'validated', state: 'pending', first_reported: 'n/a', later: { with: 0, without: 0, uplift: null } });
     const v2 = renderLibrary(input());
-    expect(readPatternState(v2)!.map((r) => [r.key, r.state, r.first_reported, r.later.with])).toEqual([
+    expect(readPatternState(v2).rows!.map((r) => [r.key, r.state, r.first_reported, r.later.with])).toEqual([
       ['Read > Edit > Bash:test', 'validated', '2025-12-23', 20],
       ['Read > Bash:test', 'pending', '2025-12-29', 3],
       ['Edit > Edit > Edit', 'weakened', '2025-12-23', 10],
     ]);
+  });
+
+  it('a broken metrics/patterns.json is a reported error, never a crash: every pattern is new, and the day\'s file says why', () => {
+    const day1 = renderLibrary(input());
+    const notJson = new Map([...day1, ['metrics/patterns.json', '{"patterns": [']]);
+    expect(readPatternState(notJson)).toEqual({ rows: null, error: 'metrics/patterns.json is not valid JSON' });
+    const badShape = new Map([...day1, ['metrics/patterns.json', JSON.stringify({ version: 2, patterns: [{ key: 'Read', status: 'great', steps: ['Read'] }] })]]);
+    expect(readPatternState(badShape).error).toMatch(/^metrics\/patterns\.json is not a pattern state \(patterns\.0\.status: /);
+    expect(readPatternState(new Map([['metrics/patterns.json', '[]']])).error).toMatch(/\(top level: /);
+    for (const previous of [notJson, badShape]) {
+      const md = renderLibrary(input({ date: '2026-01-03', previous })).get('patterns/learned/2026-01-03.md')!;
+      expect(md).toContain('## Changes since the previous library');
+      expect(md).toContain('_The previous library could not be read (metrics/patterns.json is not ');
+      expect(md).toContain('### New (3)');
+    }
+    expect(readPatternState(null)).toEqual({ rows: null, error: null });
   });
 
   it('a second run on the same day appends its changes to that day\'s file', () => {

@@ -36,29 +36,6 @@ export function laterFields(e: LaterEvidence | undefined): LaterFields {
   };
 }
 
-const STATES: readonly ProspectiveState[] = ['validated', 'pending', 'weakened', 'retired'];
-
-/** LaterFields read back from metrics/patterns.json; an older file without them reads as pending. */
-export function readLaterFields(item: Record<string, unknown>): LaterFields {
-  const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
-  const l = (item.later !== null && typeof item.later === 'object' ? item.later : {}) as Record<string, unknown>;
-  return {
-    state: STATES.find((s) => s === item.state) ?? 'pending',
-    first_reported: typeof item.first_reported === 'string' ? item.first_reported : 'n/a',
-    later: {
-      with: num(l.with) ?? 0,
-      without: num(l.without) ?? 0,
-      passed_with: num(l.passed_with) ?? 0,
-      passed_without: num(l.passed_without) ?? 0,
-      pass_with: num(l.pass_with),
-      pass_without: num(l.pass_without),
-      uplift: num(l.uplift),
-      lower: num(l.lower),
-      upper: num(l.upper),
-    },
-  };
-}
-
 function laterSessions(r: LaterFields): number {
   return r.later.with + r.later.without;
 }

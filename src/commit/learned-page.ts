@@ -4,7 +4,8 @@ import { renderStateChanges, statePhrase } from './later-sessions.js';
 import type { PatternRow } from './pattern-rows.js';
 import { deltaSize, diffPatterns, readPatternState, type PatternDelta } from './pattern-state.js';
 
-function renderDeltaSection(d: PatternDelta, first: boolean, run: number): string {
+/** `unreadable`: why the previous library's pattern state could not be read, when it could not. */
+function renderDeltaSection(d: PatternDelta, first: boolean, run: number, unreadable: string | null): string {
   const link = (r: PatternRow) => `[${patternTitle(r.steps).replace(/\|/g, '\\|')}](../${r.status}/${r.slug}.md)`;
   const moved = (list: PatternDelta['promoted']) =>
     list.length === 0
@@ -29,6 +30,7 @@ function renderDeltaSection(d: PatternDelta, first: boolean, run: number): strin
   return [
     heading,
     '',
+    ...(unreadable === null ? [] : [`_The previous library could not be read (${unreadable}), so every pattern is listed as new._`, '']),
     `### New (${d.added.length})`,
     '',
     d.added.length === 0
@@ -73,14 +75,14 @@ function renderDeltaSection(d: PatternDelta, first: boolean, run: number): strin
  * Same-day reruns append a section.
  */
 export function renderLearned(previous: ReadonlyMap<string, string> | null, date: string, rows: PatternRow[]): string | null {
-  const before = readPatternState(previous);
+  const { rows: before, error } = readPatternState(previous);
   const delta = diffPatterns(before, rows);
   if (deltaSize(delta) === 0) return null;
   const path = `patterns/learned/${date}.md`;
   const existing = previous?.get(path);
   if (existing !== undefined) {
     const run = 1 + (existing.match(/^## (Changes since|First library)/gm)?.length ?? 0);
-    return existing.trimEnd() + '\n\n' + renderDeltaSection(delta, false, run) + '\n';
+    return existing.trimEnd() + '\n\n' + renderDeltaSection(delta, false, run, error) + '\n';
   }
   return (
     [
@@ -89,7 +91,7 @@ export function renderLearned(previous: ReadonlyMap<string, string> | null, date
       'What changed in the pattern library against the previous learning commit. Pass rates are',
       'time-decayed; bound is the 95% bound of the uplift (see [the index](../README.md#how-to-read-the-evidence)).',
       '',
-      renderDeltaSection(delta, before === null, 1),
+      renderDeltaSection(delta, before === null && error === null, 1, error),
     ].join('\n') + '\n'
   );
 }

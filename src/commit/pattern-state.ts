@@ -1,8 +1,10 @@
 // metrics/patterns.json: every pattern with its status, written by one run and read back by the next,
 // and what changed between the two (new, promoted, demoted, dropped, checked on later sessions). Pure.
+import { z } from 'zod';
+import type { ProspectiveState } from '../learn/prospective.js';
 import type { LearnResult } from '../learn/types.js';
 import { cmpStr, round, stableJson } from './format.js';
-import { readLaterFields, stateChanges, type StateChange } from './later-sessions.js';
+import { stateChanges, type StateChange } from './later-sessions.js';
 import { parallelRows, type PatternRow, type PatternStatus } from './pattern-rows.js';
 
 const STATUS_RANK: Record<PatternStatus, number> = { anti: 0, discovered: 1, validated: 2 };
@@ -59,48 +61,105 @@ export interface PatternDelta {
   changed: StateChange<PatternRow>[];
 }
 
-/** Reads metrics/patterns.json back; null when missing or unreadable (then every pattern is new). */
-export function readPatternState(files: ReadonlyMap<string, string> | null): PatternRow[] | null {
+const STATES = ['validated', 'pending', 'weakened', 'retired'] as const satisfies readonly ProspectiveState[];
+
+// metrics/patterns.json as written by renderPatternState (version 2), or by version 1, which had no
+// state, first_reported or later yet (those read as pending). Numbers a version did not write read as
+// 0 or null; the fields only the pattern files show (intervals, error rate, ...) are not stored.
+const finite = z.number().finite();
+const rate = finite.nullable().optional();
+const laterSchema = z.object({
+  with: finite.optional(),
+  without: finite.optional(),
+  passed_with: finite.optional(),
+  passed_without: finite.optional(),
+  pass_with: rate,
+  pass_without: rate,
+  uplift: rate,
+  lower: rate,
+  upper: rate,
+});
+const rowSchema = z.object({
+  key: z.string(),
+  status: z.enum(['validated', 'discovered', 'anti']),
+  slug: z.string().optional(),
+  steps: z.array(z.string()),
+  sessions: finite.optional(),
+  known: finite.optional(),
+  passed: finite.optional(),
+  pass_rate: rate,
+  baseline: rate,
+  uplift: rate,
+  bound: rate,
+  first_seen: z.string().optional(),
+  last_seen: z.string().optional(),
+  state: z.enum(STATES).optional(),
+  first_reported: z.string().optional(),
+  later: laterSchema.optional(),
+});
+const stateSchema = z.object({ version: finite.optional(), patterns: z.array(rowSchema) });
+
+/** metrics/patterns.json of the previous library, read back. */
+export interface PreviousPatterns {
+  /** null when there is no such file, or it cannot be read (then every pattern is new) */
+  rows: PatternRow[] | null;
+  /** why the file could not be read (never its content); null when it was read or is missing */
+  error: string | null;
+}
+
+/** Reads metrics/patterns.json back. A broken file is an error to report, never a crash. */
+export function readPatternState(files: ReadonlyMap<string, string> | null): PreviousPatterns {
   const text = files?.get('metrics/patterns.json');
-  if (text === undefined) return null;
-  let parsed: unknown;
+  if (text === undefined) return { rows: null, error: null };
+  let json: unknown;
   try {
-    parsed = JSON.parse(text);
+    json = JSON.parse(text);
   } catch {
-    return null;
+    return { rows: null, error: 'metrics/patterns.json is not valid JSON' };
   }
-  const list = (parsed as { patterns?: unknown })?.patterns;
-  if (!Array.isArray(list)) return null;
-  const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
-  const out: PatternRow[] = [];
-  for (const item of list as Record<string, unknown>[]) {
-    if (!item || typeof item.key !== 'string' || !Array.isArray(item.steps)) continue;
-    const status = item.status;
-    if (status !== 'validated' && status !== 'discovered' && status !== 'anti') continue;
-    out.push({
+  const checked = stateSchema.safeParse(json);
+  if (!checked.success) {
+    const issue = checked.error.issues[0];
+    return { rows: null, error: `metrics/patterns.json is not a pattern state (${issue ? `${issue.path.join('.') || 'top level'}: ${issue.message}` : 'invalid'})` };
+  }
+  const rows = checked.data.patterns.map((item): PatternRow => {
+    const l = item.later ?? {};
+    return {
       key: item.key,
-      status,
-      ...readLaterFields(item),
-      slug: typeof item.slug === 'string' ? item.slug : '',
-      steps: item.steps.filter((s): s is string => typeof s === 'string'),
-      sessions: num(item.sessions) ?? 0,
-      known: num(item.known) ?? 0,
-      passed: num(item.passed) ?? 0,
-      pass_rate: num(item.pass_rate),
+      status: item.status,
+      state: item.state ?? 'pending',
+      first_reported: item.first_reported ?? 'n/a',
+      later: {
+        with: l.with ?? 0,
+        without: l.without ?? 0,
+        passed_with: l.passed_with ?? 0,
+        passed_without: l.passed_without ?? 0,
+        pass_with: l.pass_with ?? null,
+        pass_without: l.pass_without ?? null,
+        uplift: l.uplift ?? null,
+        lower: l.lower ?? null,
+        upper: l.upper ?? null,
+      },
+      slug: item.slug ?? '',
+      steps: item.steps,
+      sessions: item.sessions ?? 0,
+      known: item.known ?? 0,
+      passed: item.passed ?? 0,
+      pass_rate: item.pass_rate ?? null,
       pass_lower: null,
       pass_upper: null,
-      baseline: num(item.baseline),
-      uplift: num(item.uplift),
-      bound: num(item.bound),
+      baseline: item.baseline ?? null,
+      uplift: item.uplift ?? null,
+      bound: item.bound ?? null,
       error_rate: 0,
       interrupted_sessions: 0,
       stop_failure_sessions: 0,
       support_weighted: 0,
-      first_seen: typeof item.first_seen === 'string' ? item.first_seen : 'n/a',
-      last_seen: typeof item.last_seen === 'string' ? item.last_seen : 'n/a',
-    });
-  }
-  return out;
+      first_seen: item.first_seen ?? 'n/a',
+      last_seen: item.last_seen ?? 'n/a',
+    };
+  });
+  return { rows, error: null };
 }
 
 /**
