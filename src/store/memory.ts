@@ -1,7 +1,8 @@
 // In-memory adapter of the store port: tests, dry runs and the demo's learning of simulated data.
 // Pure (no I/O), and held to the same contract as the SQLite adapter.
 import type { EventRecord, QuarantineRecord } from '../core/types.js';
-import { learnerNeedsPayload, type EventQuery, type EventStore, type InsertResult, type SessionSummary, type StoreCounts, type TestRunRow } from './port.js';
+import { oldestSessionsToDrop } from './rows.js';
+import { learnerNeedsPayload, type EventQuery, type EventStore, type InsertResult, type SequencedEvent, type SessionSummary, type StoreCounts, type TestRunRow } from './port.js';
 
 const byTime = (a: EventRecord, b: EventRecord): number => a.ts_ms - b.ts_ms || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
@@ -10,6 +11,9 @@ export function openMemoryStore(): EventStore {
   const calls = new Set<string>();
   const quarantined = new Map<string, QuarantineRecord>();
   const meta = new Map<string, string>();
+  // The stored order: a counter that only grows, so a sequence number is never reused.
+  const seqOf = new Map<string, number>();
+  let lastSeq = 0;
   const sorted = (): EventRecord[] => [...events.values()].sort(byTime);
 
   return {
@@ -22,6 +26,7 @@ export function openMemoryStore(): EventStore {
           continue;
         }
         events.set(e.id, structuredClone(e));
+        seqOf.set(e.id, ++lastSeq);
         if (callKey !== null) calls.add(callKey);
         result.inserted++;
       }
@@ -107,20 +112,13 @@ export function openMemoryStore(): EventStore {
     },
 
     pruneOldest(keep_fraction: number) {
-      const target = Math.floor(events.size * Math.min(1, Math.max(0, keep_fraction)));
       const bySession = new Map<string, { last: number; n: number }>();
       for (const e of events.values()) {
         const s = bySession.get(e.session_id) ?? { last: -Infinity, n: 0 };
         bySession.set(e.session_id, { last: Math.max(s.last, e.ts_ms), n: s.n + 1 });
       }
       const order = [...bySession].sort((a, b) => a[1].last - b[1].last || (a[0] < b[0] ? -1 : 1));
-      const drop = new Set<string>();
-      let remaining = events.size;
-      for (const [sid, s] of order) {
-        if (remaining <= target) break;
-        drop.add(sid);
-        remaining -= s.n;
-      }
+      const drop = new Set(oldestSessionsToDrop(order.map(([session_id, s]) => ({ session_id, n: s.n })), keep_fraction));
       let n = 0;
       for (const [id, e] of events) if (drop.has(e.session_id) && events.delete(id)) n++;
       return { sessions: drop.size, events: n, quarantined: 0 };
@@ -128,6 +126,14 @@ export function openMemoryStore(): EventStore {
 
     sizeBytes: () => [...events.values()].reduce((s, e) => s + e.payload.length + 200, 0),
     compact: () => undefined,
+    eventsAfter(seq: number, limit: number): SequencedEvent[] {
+      return [...seqOf]
+        .filter(([id, s]) => s > seq && events.has(id))
+        .sort((a, b) => a[1] - b[1])
+        .slice(0, limit)
+        .map(([id, s]) => ({ seq: s, event: structuredClone(events.get(id)!) }));
+    },
+    idAtSeq: (seq) => [...seqOf].find(([id, s]) => s === seq && events.has(id))?.[0] ?? null,
     getMeta: (key) => meta.get(key) ?? null,
     setMeta: (key, value) => void meta.set(key, value),
     close: () => undefined,

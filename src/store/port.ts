@@ -1,6 +1,7 @@
 // The store port: what the rest of the program may ask of storage. Two adapters implement it
-// (SQLite for real use, memory for tests and dry runs); test/store-contract.test.ts runs one
-// contract suite against both.
+// synchronously (SQLite for real use, memory for tests and dry runs); async-port.ts is the same
+// contract with promises, which the shared PostgreSQL store implements and the synchronous ones are
+// lifted into. test/store-contract.test.ts runs one contract suite against all three.
 import type { EventRecord, QuarantineRecord, TestRun } from '../core/types.js';
 
 export interface InsertResult {
@@ -65,6 +66,12 @@ export interface PruneResult {
   quarantined: number;
 }
 
+/** An event with its place in the order events were stored (see EventStore.eventsAfter). */
+export interface SequencedEvent {
+  seq: number;
+  event: EventRecord;
+}
+
 export interface EventStore {
   /** Stores a batch atomically: either all of it is stored or none of it. Idempotent by id. */
   insert(events: readonly EventRecord[], quarantine: readonly QuarantineRecord[]): InsertResult;
@@ -84,6 +91,14 @@ export interface EventStore {
   sizeBytes(): number;
   /** Gives freed space back to the file system. */
   compact(): void;
+  /**
+   * Up to `limit` events stored after sequence number `seq`, in the order they were stored (full
+   * payloads): what a shipper that remembers the last `seq` it sent has not sent yet. Sequence numbers
+   * grow; one may be reused only after the newest stored rows were deleted (idAtSeq tells).
+   */
+  eventsAfter(seq: number, limit: number): SequencedEvent[];
+  /** The id of the event stored at sequence number `seq`, or null when none is (any more). */
+  idAtSeq(seq: number): string | null;
   getMeta(key: string): string | null;
   setMeta(key: string, value: string): void;
   close(): void;

@@ -1,5 +1,6 @@
 // Mapping between EventRecord and its flat table row. Pure.
 import type { Actor, ActorKind, BashKind, EventRecord, Outcome } from '../core/types.js';
+import { LEAN_CALLS, LEAN_KEEP } from './port.js';
 
 export interface EventRow {
   id: string;
@@ -77,4 +78,44 @@ export function rowToRecord(r: EventRow): EventRecord {
     source: r.source === 'backfill' ? 'backfill' : 'hook',
     payload: r.payload,
   };
+}
+
+/** Column order of an events insert, shared by the SQL adapters; rowValues() follows it. */
+export const EVENT_COLUMNS = [
+  'id', 'session_id', 'event', 'ts_ms', 'tool_name', 'tool_use_id', 'actor_kind', 'actor_name', 'actor_plugin', 'actor_server',
+  'outcome', 'duration_ms', 'agent_id', 'agent_type', 'prompt_id', 'cwd', 'project', 'bash_kind', 'test', 'source', 'payload',
+] as const satisfies readonly (keyof EventRow)[];
+
+export function rowValues(r: EventRow): (string | number | null)[] {
+  return EVENT_COLUMNS.map((c) => r[c]);
+}
+
+const sqlSet = (names: ReadonlySet<string>) => [...names].map((n) => `'${n}'`).join(', ');
+
+/**
+ * The columns of a lean read in standard SQL (SQLite and PostgreSQL alike): the payload only where
+ * the learner reads it (port.ts, learnerNeedsPayload), "{}" elsewhere.
+ */
+export const LEAN_COLUMNS = `id, session_id, event, ts_ms, tool_name, tool_use_id, actor_kind, actor_name, actor_plugin, actor_server,
+  outcome, duration_ms, agent_id, agent_type, prompt_id, cwd, project, bash_kind, test, source,
+  CASE WHEN event IN (${sqlSet(LEAN_KEEP)}) OR (tool_use_id IS NULL AND event IN (${sqlSet(LEAN_CALLS)})) THEN payload ELSE '{}' END AS payload`;
+
+/** Every column of a full read, in the port's order. */
+export const FULL_COLUMNS = EVENT_COLUMNS.join(', ');
+
+/**
+ * The sessions pruneOldest deletes: the oldest first (by last event, then id, as `sizes` is
+ * ordered) until at most `keep_fraction` of the events remain.
+ */
+export function oldestSessionsToDrop(sizes: readonly { session_id: string; n: number }[], keep_fraction: number): string[] {
+  const total = sizes.reduce((s, r) => s + r.n, 0);
+  const target = Math.floor(total * Math.min(1, Math.max(0, keep_fraction)));
+  const drop: string[] = [];
+  let remaining = total;
+  for (const s of sizes) {
+    if (remaining <= target) break;
+    drop.push(s.session_id);
+    remaining -= s.n;
+  }
+  return drop;
 }

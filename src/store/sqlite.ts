@@ -4,9 +4,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { EventRecord, QuarantineRecord } from '../core/types.js';
-import { LEAN_CALLS, LEAN_KEEP, type EventQuery, type EventStore, type InsertResult, type PruneResult, type SessionSummary, type StoreCounts, type TestRunRow } from './port.js';
+import { type EventQuery, type EventStore, type InsertResult, type PruneResult, type SequencedEvent, type SessionSummary, type StoreCounts, type TestRunRow } from './port.js';
 import { MIGRATIONS } from './schema.js';
-import { recordToRow, rowToRecord, type EventRow } from './rows.js';
+import { EVENT_COLUMNS, LEAN_COLUMNS, oldestSessionsToDrop, recordToRow, rowToRecord, rowValues, type EventRow } from './rows.js';
 
 export interface SqliteStoreOptions {
   /** file path, or ":memory:" */
@@ -62,22 +62,6 @@ export function openSqliteStoreRecovering(file: string, now = Date.now()): { sto
     return { store, movedAside: aside };
   }
 }
-
-/** Column order of the events insert; rowValues() follows it. */
-const EVENT_COLUMNS = [
-  'id', 'session_id', 'event', 'ts_ms', 'tool_name', 'tool_use_id', 'actor_kind', 'actor_name', 'actor_plugin', 'actor_server',
-  'outcome', 'duration_ms', 'agent_id', 'agent_type', 'prompt_id', 'cwd', 'project', 'bash_kind', 'test', 'source', 'payload',
-] as const satisfies readonly (keyof EventRow)[];
-
-function rowValues(r: EventRow): (string | number | null)[] {
-  return EVENT_COLUMNS.map((c) => r[c]);
-}
-
-const sqlSet = (names: ReadonlySet<string>) => [...names].map((n) => `'${n}'`).join(', ');
-/** The columns of a lean read: the payload only where the learner reads it (port.ts, learnerNeedsPayload). */
-const LEAN_COLUMNS = `id, session_id, event, ts_ms, tool_name, tool_use_id, actor_kind, actor_name, actor_plugin, actor_server,
-  outcome, duration_ms, agent_id, agent_type, prompt_id, cwd, project, bash_kind, test, source,
-  CASE WHEN event IN (${sqlSet(LEAN_KEEP)}) OR (tool_use_id IS NULL AND event IN (${sqlSet(LEAN_CALLS)})) THEN payload ELSE '{}' END AS payload`;
 
 function migrate(db: Database.Database): void {
   const current = db.pragma('user_version', { simple: true }) as number;
@@ -208,16 +192,8 @@ class SqliteStore implements EventStore {
 
   pruneOldest(keep_fraction: number): PruneResult {
     return this.db.transaction(() => {
-      const total = (this.db.prepare('SELECT COUNT(*) FROM events').pluck().get() as number) ?? 0;
-      const target = Math.floor(total * Math.min(1, Math.max(0, keep_fraction)));
       const order = this.db.prepare('SELECT session_id, COUNT(*) AS n FROM events GROUP BY session_id ORDER BY MAX(ts_ms), session_id').all() as { session_id: string; n: number }[];
-      const drop: string[] = [];
-      let remaining = total;
-      for (const s of order) {
-        if (remaining <= target) break;
-        drop.push(s.session_id);
-        remaining -= s.n;
-      }
+      const drop = oldestSessionsToDrop(order, keep_fraction);
       return { sessions: drop.length, events: this.deleteSessions(drop), quarantined: 0 };
     })();
   }
@@ -239,6 +215,16 @@ class SqliteStore implements EventStore {
     this.db.pragma('wal_checkpoint(TRUNCATE)');
     this.db.exec('VACUUM');
     this.db.pragma('wal_checkpoint(TRUNCATE)');
+  }
+
+  eventsAfter(seq: number, limit: number): SequencedEvent[] {
+    // rowid is the stored order: SQLite gives a new row the largest rowid so far plus one.
+    const rows = this.db.prepare('SELECT rowid AS seq, * FROM events WHERE rowid > ? ORDER BY rowid LIMIT ?').all(seq, limit) as (EventRow & { seq: number })[];
+    return rows.map(({ seq: s, ...row }) => ({ seq: s, event: rowToRecord(row) }));
+  }
+
+  idAtSeq(seq: number): string | null {
+    return (this.db.prepare('SELECT id FROM events WHERE rowid = ?').pluck().get(seq) as string | undefined) ?? null;
   }
 
   getMeta(key: string): string | null {
