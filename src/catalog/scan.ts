@@ -16,6 +16,7 @@
 // headers often hold tokens, and the catalog is meant to be shown and shared.
 import fs from 'node:fs';
 import path from 'node:path';
+import { cmpStr } from '../core/cmp-str.js';
 import { commandActivity } from '../learn/vocabulary.js';
 import { parseFrontmatter } from './frontmatter.js';
 import type { CatalogSource, InstalledInventory, InstalledItem, Marketplace } from './types.js';
@@ -125,7 +126,7 @@ class Scanner {
 
   mcpServers(servers: unknown, source: CatalogSource, plugin: string | null, file: string): void {
     if (!isObject(servers)) return;
-    for (const [name, config] of Object.entries(servers).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    for (const [name, config] of Object.entries(servers).sort(([a], [b]) => cmpStr(a, b))) {
       this.items.push(item({ kind: 'mcp', name, activity: `mcp:${name}`, description: describeMcp(config), source, plugin, path: file }));
     }
   }

@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { mergeEvidence } from '../learn/evidence.js';
 import type { Evidence } from '../learn/types.js';
-import { cmpStr } from './format.js';
+import { cmpStr } from '../core/cmp-str.js';
 
 const count = z.number().finite().nonnegative();
 const support = z.object({

@@ -1,22 +1,16 @@
 // Formatting shared by the library's renderers: numbers, dates, Markdown tables and stable JSON. Pure.
-
-/** Rounds to `decimals`; null for null / NaN / ±Infinity; never -0. */
-export function round(x: number | null | undefined, decimals = 3): number | null {
-  if (x === null || x === undefined || !Number.isFinite(x)) return null;
-  const f = 10 ** decimals;
-  const r = Math.round(x * f) / f;
-  return r === 0 ? 0 : r;
-}
+import { cmpStr } from '../core/cmp-str.js';
+import { roundOrNull } from '../core/round.js';
 
 /** "0.842", or "n/a" */
 export function fmtRate(x: number | null | undefined): string {
-  const r = round(x);
+  const r = roundOrNull(x);
   return r === null ? 'n/a' : r.toFixed(3);
 }
 
 /** "+0.104" / "-0.050" / "0.000", or "n/a" */
 export function fmtSigned(x: number | null | undefined): string {
-  const r = round(x);
+  const r = roundOrNull(x);
   if (r === null) return 'n/a';
   return r > 0 ? `+${r.toFixed(3)}` : r.toFixed(3);
 }
@@ -26,10 +20,6 @@ export function fmtDate(ms: number): string {
   if (!Number.isFinite(ms)) return 'n/a';
   const d = new Date(ms);
   return Number.isNaN(d.getTime()) ? 'n/a' : d.toISOString().slice(0, 10);
-}
-
-export function cmpStr(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Markdown inline code for an activity name, safe inside a table cell. */
@@ -56,7 +46,7 @@ export function stableJson(value: unknown, decimals = 6): string {
   function prim(v: unknown): string {
     if (typeof v === 'number') {
       if (Number.isInteger(v)) return String(v === 0 ? 0 : v);
-      const r = round(v, decimals);
+      const r = roundOrNull(v, decimals);
       return r === null ? 'null' : String(r);
     }
     if (typeof v === 'string' || typeof v === 'boolean') return JSON.stringify(v);

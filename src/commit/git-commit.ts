@@ -22,6 +22,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
+import { cmpStr } from '../core/cmp-str.js';
 
 export const DEFAULT_ALLOWED_PREFIXES: readonly string[] = [
   'patterns/',
@@ -472,7 +473,7 @@ export async function readCommittedFiles(
   if (head === '') return files;
   const specs = prefixes.map((p) => p.replace(/\/+$/, ''));
   const entries = await treeEntries(git, head, specs);
-  for (const [p, e] of [...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+  for (const [p, e] of [...entries].sort(([a], [b]) => cmpStr(a, b))) {
     if (e.mode !== '100644' && e.mode !== '100755') continue;
     if (!prefixes.some((pre) => (pre.endsWith('/') ? p.startsWith(pre) : p === pre))) continue;
     files.set(p, await raw(git, ['cat-file', 'blob', e.sha]));

@@ -2,7 +2,8 @@
 // about it (learn/prospective.ts): the state, the date it was first reported and the later numbers,
 // in the pattern files, the index tables, learned/<date>.md and metrics/patterns.json. Pure.
 import type { LaterEvidence, ProspectiveState } from '../learn/prospective.js';
-import { fmtDate, fmtRate, fmtSigned, round, table } from './format.js';
+import { roundOrNull } from '../core/round.js';
+import { fmtDate, fmtRate, fmtSigned, table } from './format.js';
 
 /** The later evidence as committed: its counts and rates, rounded to 3 decimals. */
 export type LaterRow = Omit<LaterEvidence, 'state' | 'since_ms'>;
@@ -27,11 +28,11 @@ export function laterFields(e: LaterEvidence | undefined): LaterFields {
       without: e.without,
       passed_with: e.passed_with,
       passed_without: e.passed_without,
-      pass_with: round(e.pass_with),
-      pass_without: round(e.pass_without),
-      uplift: round(e.uplift),
-      lower: round(e.lower),
-      upper: round(e.upper),
+      pass_with: roundOrNull(e.pass_with),
+      pass_without: roundOrNull(e.pass_without),
+      uplift: roundOrNull(e.uplift),
+      lower: roundOrNull(e.lower),
+      upper: roundOrNull(e.upper),
     },
   };
 }

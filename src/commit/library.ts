@@ -22,7 +22,8 @@
 import type { LaterEvidence } from '../learn/prospective.js';
 import type { Evidence, LearnOptions, LearnResult } from '../learn/types.js';
 import { assertAbstract } from './abstract.js';
-import { cmpStr, stableJson } from './format.js';
+import { cmpStr } from '../core/cmp-str.js';
+import { stableJson } from './format.js';
 import { renderLearned } from './learned-page.js';
 import { renderMeta } from './meta-page.js';
 import { renderDashboard, renderDurations, renderSuccessRates } from './metrics-files.js';

@@ -1,6 +1,7 @@
 // patterns/meta/learning.md: how the library was learned (data, thresholds, vocabulary, evaluation). Pure.
 import type { LearnOptions, LearnResult } from '../learn/types.js';
-import { cmpStr, code, fmtRate, table } from './format.js';
+import { cmpStr } from '../core/cmp-str.js';
+import { code, fmtRate, table } from './format.js';
 
 // Keyed by name (not keyof LearnOptions) so options the learner adds or drops do not break this table.
 const OPTION_DOCS: readonly [string, string][] = [

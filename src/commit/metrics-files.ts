@@ -2,7 +2,9 @@
 // (summary numbers). Pure.
 import type { ProspectiveState } from '../learn/prospective.js';
 import type { DurationStats, Evidence, LearnResult } from '../learn/types.js';
-import { cmpStr, fmtRate, round, stableJson } from './format.js';
+import { cmpStr } from '../core/cmp-str.js';
+import { roundOrNull } from '../core/round.js';
+import { fmtRate, stableJson } from './format.js';
 import type { PatternRow, PatternStatus } from './pattern-rows.js';
 
 /**
@@ -90,7 +92,7 @@ export function renderDashboard(result: LearnResult, evaluation: unknown | null,
       sessions: s.sessions,
       steps: s.events,
       known_sessions: s.known_sessions,
-      baseline_pass_rate: round(s.baseline_pass_rate),
+      baseline_pass_rate: roundOrNull(s.baseline_pass_rate),
       activities: s.activities,
       patterns: { validated: count('validated'), discovered: count('discovered'), anti: count('anti'), parallel: result.parallel.length },
       later_sessions: { validated: inState('validated'), pending: inState('pending'), weakened: inState('weakened'), retired: inState('retired') },

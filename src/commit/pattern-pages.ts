@@ -1,6 +1,8 @@
 // patterns/README.md (the index) and one patterns/<status>/<slug>.md file per pattern. Pure.
 import type { LearnResult } from '../learn/types.js';
-import { cmpStr, code, fmtRate, fmtSigned, patternTitle, round, table } from './format.js';
+import { cmpStr } from '../core/cmp-str.js';
+import { roundOrNull } from '../core/round.js';
+import { code, fmtRate, fmtSigned, patternTitle, table } from './format.js';
 import { HOW_TO_READ_LATER, LATER_COLUMNS, laterCells, laterSection, statusLine } from './later-sessions.js';
 import { parallelRows, type PatternRow, type PatternStatus } from './pattern-rows.js';
 
@@ -102,7 +104,7 @@ export function renderPatternFile(r: PatternRow): string {
     ['baseline (sessions without it)', fmtRate(r.baseline)],
     ['uplift', fmtSigned(r.uplift)],
     [anti ? 'upper 95% bound of the uplift' : 'lower 95% bound of the uplift', fmtSigned(r.bound)],
-    ['weighted sessions', (round(r.support_weighted, 1) ?? 0).toFixed(1)],
+    ['weighted sessions', (roundOrNull(r.support_weighted, 1) ?? 0).toFixed(1)],
     ['tool error rate in these sessions', fmtRate(r.error_rate)],
     ['sessions with an interrupt', String(r.interrupted_sessions)],
     ['sessions with a StopFailure', String(r.stop_failure_sessions)],

@@ -2,7 +2,9 @@
 // status, slug, evidence rounded for diffs, and what the later sessions say. Pure.
 import { prospectiveKey, type LaterEvidence } from '../learn/prospective.js';
 import type { LearnResult, ParallelPattern, SequentialPattern } from '../learn/types.js';
-import { cmpStr, fmtDate, round } from './format.js';
+import { cmpStr } from '../core/cmp-str.js';
+import { roundOrNull } from '../core/round.js';
+import { fmtDate } from './format.js';
 import { laterFields, type LaterFields } from './later-sessions.js';
 import { assignSlugs, patternKey } from './slugs.js';
 
@@ -69,16 +71,16 @@ export function patternRows(result: LearnResult, later: ReadonlyMap<string, Late
       sessions: p.sessions,
       known: p.known,
       passed: p.passed,
-      pass_rate: round(p.pass_rate),
-      pass_lower: round(p.pass_lower),
-      pass_upper: round(p.pass_upper),
-      baseline: round(p.baseline),
-      uplift: round(p.uplift),
-      bound: round(p.bound),
-      error_rate: round(p.error_rate) ?? 0,
+      pass_rate: roundOrNull(p.pass_rate),
+      pass_lower: roundOrNull(p.pass_lower),
+      pass_upper: roundOrNull(p.pass_upper),
+      baseline: roundOrNull(p.baseline),
+      uplift: roundOrNull(p.uplift),
+      bound: roundOrNull(p.bound),
+      error_rate: roundOrNull(p.error_rate) ?? 0,
       interrupted_sessions: p.interrupted_sessions,
       stop_failure_sessions: p.stop_failure_sessions,
-      support_weighted: round(p.support_weighted, 1) ?? 0,
+      support_weighted: roundOrNull(p.support_weighted, 1) ?? 0,
       first_seen: fmtDate(p.first_seen),
       last_seen: fmtDate(p.last_seen),
     };

@@ -3,7 +3,9 @@
 import { z } from 'zod';
 import type { ProspectiveState } from '../learn/prospective.js';
 import type { LearnResult } from '../learn/types.js';
-import { cmpStr, round, stableJson } from './format.js';
+import { cmpStr } from '../core/cmp-str.js';
+import { roundOrNull } from '../core/round.js';
+import { stableJson } from './format.js';
 import { stateChanges, type StateChange } from './later-sessions.js';
 import { parallelRows, type PatternRow, type PatternStatus } from './pattern-rows.js';
 
@@ -41,9 +43,9 @@ export function renderPatternState(result: LearnResult, rows: PatternRow[]): str
         kind: p.kind,
         sessions: p.sessions,
         occurrences: p.occurrences,
-        pass_rate: round(p.pass_rate),
-        baseline: round(p.baseline),
-        bound: round(p.bound),
+        pass_rate: roundOrNull(p.pass_rate),
+        baseline: roundOrNull(p.baseline),
+        bound: roundOrNull(p.bound),
         saved_ms: Math.round(p.saved_ms),
       })),
     },

@@ -7,7 +7,8 @@
 import type { LaterEvidence } from '../learn/prospective.js';
 import type { LearnResult } from '../learn/types.js';
 import { assertAbstract } from './abstract.js';
-import { cmpStr, fmtRate, fmtSigned, patternTitle } from './format.js';
+import { cmpStr } from '../core/cmp-str.js';
+import { fmtRate, fmtSigned, patternTitle } from './format.js';
 import { patternRows, type PatternRow } from './pattern-rows.js';
 
 export const SKILL_PATH = '.claude/skills/agentops-meta/SKILL.md';

@@ -26,6 +26,7 @@
 // with uplift_train = 0 claims nothing and never holds. With alpha 0.05, a pattern with no real
 // effect holds in about 5% of splits.
 
+import { round as roundTo } from '../core/round.js';
 import type { SessionTrace, Step } from '../core/types.js';
 import { sessionPassed } from './parallel.js';
 import { NgramPredictor } from './predict.js';
@@ -115,9 +116,7 @@ export const EVALUATE_DEFAULTS: ResolvedOptions = {
 };
 
 /** Numbers in the committed JSON are rounded so that reruns diff cleanly. */
-function round(x: number): number {
-  return Math.round(x * 1e6) / 1e6;
-}
+const round = (x: number): number => roundTo(x, 6);
 
 // ---- split -----------------------------------------------------------------------------------
 

@@ -14,6 +14,7 @@
 // (another day, another machine) merges by addition. The decayed `w_*` sums refer to `as_of`;
 // mergeEvidence re-bases both sides to the later `as_of` by multiplying with 2^(-Δt/half_life),
 // which is exact for exponential decay. The serialised form is keyed by activity name.
+import { cmpStr } from '../core/cmp-str.js';
 import type { ActivityEvidence, DurationStats, Evidence, PairEvidence, Support } from './types.js';
 import { DAY_MS, type EncodedLog } from './intern.js';
 import { decayWeight } from './stats.js';
@@ -380,10 +381,9 @@ function own<T>(rec: Record<string, T>, key: string): T | undefined {
   return Object.prototype.hasOwnProperty.call(rec, key) ? rec[key] : undefined;
 }
 
+// cmpStr lives in core/cmp-str.ts; kept importable from here while callers move.
+export { cmpStr };
+
 function sortedUnion(a: string[], b: string[]): string[] {
   return [...new Set([...a, ...b])].sort(cmpStr);
-}
-
-export function cmpStr(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

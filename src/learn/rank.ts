@@ -83,7 +83,7 @@ import { erfc, normalQuantile, phi, wilsonInterval, Z95, type Interval } from '.
 
 // general statistics live in stats.ts; re-exported for the callers that found them here
 export { erfc, normalQuantile, phi };
-import { cmpStr } from './evidence.js';
+import { cmpStr } from '../core/cmp-str.js';
 
 export interface Candidate {
   items: readonly number[];

@@ -26,6 +26,7 @@ import { ACTIVITY_CODE_BASE, decodeActivities, type HistoryPattern, type Orchest
 import { scoreCompact } from './prompts.js';
 import { assignPhases, type PhaseName } from './phases.js';
 import { median } from '../learn/stats.js';
+import { round } from '../core/round.js';
 
 export interface StepEvidence {
   /** green basis sessions with the activity, of `of` */
@@ -129,7 +130,6 @@ export const DRAFT_DEFAULTS = {
   order_prior: 300,
 } as const;
 
-const round = (x: number) => Math.round(x * 1000) / 1000;
 
 
 /** Index of the history's project that holds `dir` (the nearest one), or -1. */

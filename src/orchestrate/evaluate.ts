@@ -13,6 +13,7 @@
 //                 position in those sessions;
 //   most_similar  the single training session whose prompts are most like the first prompt (BM25,
 //                 any outcome), its activities in the order it first used them (cut to that number).
+import { round as roundTo } from '../core/round.js';
 import type { SessionTrace } from '../core/types.js';
 import { chronologicalSplit } from '../learn/evaluate.js';
 import { sessionPassed } from '../learn/parallel.js';
@@ -48,7 +49,7 @@ export interface PlanEvaluateOptions extends DraftOptions {
   test_fraction?: number;
 }
 
-const round = (x: number) => Math.round(x * 1e6) / 1e6;
+const round = (x: number): number => roundTo(x, 6);
 
 function pairsOf(order: readonly string[]): Set<string> {
   const out = new Set<string>();
