@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { NotAbstractError, assertAbstract, findNotAbstract } from '../src/commit/abstract.js';
 import { stableJson } from '../src/commit/format.js';
 import { planLibraryWrite, renderLibrary, type LibraryInput } from '../src/commit/library.js';
-import { histPercentile } from '../src/commit/metrics-files.js';
+import { histPercentile, renderSuccessRates } from '../src/commit/metrics-files.js';
 import { readPatternState } from '../src/commit/pattern-state.js';
 import { assignSlugs, slugOf } from '../src/commit/slugs.js';
 import { COMMAND_PATH, SKILL_PATH, renderSkill, renderSkillFiles } from '../src/commit/skill.js';
@@ -249,6 +249,22 @@ describe('renderLibrary: content', () => {
         '',
       ].join('\n'),
     );
+  });
+
+  it('the metrics CSV files use the export\'s encoder: RFC 4180 quoting, the formula guard, LF line ends', () => {
+    const ev = evidence();
+    ev.activities['=SUM(A1)'] = act(1, sup(1, 0, 0), 0, NO_DURATION);
+    ev.activities['mcp:a,"b"'] = act(2, sup(1, 1, 1), 0, NO_DURATION);
+    expect(renderSuccessRates(ev).split('\n')).toEqual([
+      'activity,count,sessions,known,passed,pass_rate,errors,error_rate',
+      '/review,1,1,0,0,,0,0.000',
+      "'=SUM(A1),1,1,0,0,,0,0.000",
+      'Bash:test,10,8,8,6,0.750,2,0.200',
+      'Edit,12,9,8,4,0.500,0,0.000',
+      'Read,20,10,9,6,0.667,1,0.050',
+      '"mcp:a,""b""",2,1,1,1,1.000,0,0.000',
+      '',
+    ]);
   });
 
   it('histPercentile handles empty and single-bucket histograms', () => {

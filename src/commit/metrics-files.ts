@@ -1,6 +1,7 @@
 // metrics/success_rates.csv and metrics/durations.csv (per activity) and metrics/dashboard.json
 // (summary numbers). Pure.
 import type { ProspectiveState } from '../learn/prospective.js';
+import { csvRow } from '../export/csv.js';
 import type { DurationStats, Evidence, LearnResult } from '../learn/types.js';
 import { cmpStr } from '../core/cmp-str.js';
 import { roundOrNull } from '../core/round.js';
@@ -29,14 +30,9 @@ export function histPercentile(d: DurationStats, q: number): number | null {
   return d.max_ms;
 }
 
-function csvCell(v: string | number | null): string {
-  if (v === null) return '';
-  const s = String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
+/** A header row and the rows, LF-ended (committed to git), fields encoded as the export's CSV does. */
 function csv(header: string[], rows: (string | number | null)[][]): string {
-  return [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\n') + '\n';
+  return [header, ...rows].map((r) => csvRow(r, '\n')).join('');
 }
 
 export function renderSuccessRates(ev: Evidence): string {

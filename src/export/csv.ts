@@ -3,7 +3,8 @@
 // Columns: session_id, activity, start, end (ISO 8601 UTC with ms), duration_ms, outcome,
 // agent (the subagent type, or "main"), test_passed (true / false, empty when the step ran no tests).
 // RFC 4180: CRLF line ends, a header row, fields with a comma, double quote, CR or LF are quoted and
-// their quotes doubled.
+// their quotes doubled. The one CSV encoder: the library's metrics/*.csv use it too, with LF line
+// ends (files committed to git, where LF is the text convention).
 // Spreadsheet formula guard (OWASP "CSV injection"): a text field starting with = + - @ tab or CR
 // would be run as a formula by Excel, LibreOffice and Sheets; it gets a leading apostrophe. Agent
 // types and MCP-derived names come from outside, so this is not hypothetical; no value this program
@@ -25,8 +26,9 @@ export function csvWriter(): ExportWriter {
   };
 }
 
-export function csvRow(fields: readonly (string | number | boolean | null)[]): string {
-  return `${fields.map(csvField).join(',')}\r\n`;
+/** One record: its fields encoded, comma-separated, ended by `eol` (CRLF, as RFC 4180 has it). */
+export function csvRow(fields: readonly (string | number | boolean | null)[], eol = '\r\n'): string {
+  return `${fields.map(csvField).join(',')}${eol}`;
 }
 
 export function csvField(value: string | number | boolean | null): string {
