@@ -77,28 +77,25 @@
 //       something says it better.
 //    So advice is one pattern per effect: its recipe (without recipes: its shortest form).
 // 6. Lists sorted by score, then sessions, then names, then gap; cut to top_n.
+//
+// Where things are: the statistics (Wilson, Newcombe, the z-test, weighted BH, Kish) in stats.ts; the
+// evidence of one pattern and the evidence classes (steps 1-2) in pattern-evidence.ts; session sets and
+// the stratified comparisons of step 5 in session-sets.ts. This file runs the steps.
 import type { SequentialPattern } from './types.js';
-import type { Signals, Tally } from './outcomes.js';
-import { erfc, normalQuantile, phi, wilsonInterval, Z95, type Interval } from './stats.js';
+import type { Signals } from './outcomes.js';
+import { cmpStr } from './evidence.js';
+import {
+  describePattern, evidenceClasses, evidenceKey, patternKey, simpler, type Candidate, type Described, type RankTotals,
+} from './pattern-evidence.js';
+import {
+  knownSums, minus, separates, sessionSet, stratified, sumsOf, unionOf, type SessionOutcomes, type SessionSet, type Sums,
+} from './session-sets.js';
+import { layerWeights, normalQuantile, phi, weightedBenjaminiHochberg, Z95 } from './stats.js';
 
-// general statistics live in stats.ts; re-exported for the callers that found them here
-export { erfc, normalQuantile, phi };
-import { cmpStr } from '../core/cmp-str.js';
-
-export interface Candidate {
-  items: readonly number[];
-  tally: Tally;
-  /** the max gap its occurrences were mined with (1 = contiguous) */
-  gap: number;
-}
-
-/** Decayed totals over all known sessions (final verdicts). */
-export interface RankTotals {
-  w_known: number;
-  w_passed: number;
-  /** Σw² over the known sessions */
-  w2_known: number;
-}
+// general statistics live in stats.ts, the evidence of a pattern in pattern-evidence.ts; re-exported
+// for the callers that found them here
+export { benjaminiHochberg, erfc, kishSize, layerWeights, newcombeInterval, normalQuantile, phi, twoProportionP, weightedBenjaminiHochberg } from './stats.js';
+export { describePattern, evidenceClasses, evidenceKey, simpler, type Candidate, type EvidenceClass, type RankTotals } from './pattern-evidence.js';
 
 export interface RankOptions {
   min_sessions: number;
@@ -125,11 +122,11 @@ export const DEFAULT_RANK_OPTIONS: RankOptions = {
   ubiquitous: 0.95,
 };
 
-/** What ranking reads besides the candidates' tallies. */
-export interface RankData {
-  /** per session: decay weight and outcome (outcomes.ts PASS / FAIL / UNKNOWN) */
-  weight: Float64Array;
-  final: Int8Array;
+/**
+ * What ranking reads besides the candidates' tallies; per session (SessionOutcomes): decay weight
+ * and outcome (outcomes.ts PASS / FAIL / UNKNOWN).
+ */
+export interface RankData extends SessionOutcomes {
   /** the known sessions where a pattern (mined with `gap`) occurs before the outcome, ascending */
   sessions(items: readonly number[], gap: number): Int32Array;
   /** activities in at least `ubiquitous` of all sessions */
@@ -148,187 +145,6 @@ export interface RankData {
 /** A reported sequential pattern and the gap its evidence was measured with (1 = contiguous). */
 export type RankedPattern = SequentialPattern;
 
-const EPS = 1e-9;
-
-/** Newcombe hybrid score interval for p1 - p2 (see header). */
-export function newcombeInterval(s1: number, n1: number, s2: number, n2: number, z = Z95): Interval {
-  const p1 = n1 > 0 ? s1 / n1 : 0;
-  const p2 = n2 > 0 ? s2 / n2 : 0;
-  const w1 = wilsonInterval(s1, n1, z);
-  const w2 = wilsonInterval(s2, n2, z);
-  const d = p1 - p2;
-  return {
-    lower: d - Math.sqrt((p1 - w1.lower) ** 2 + (w2.upper - p2) ** 2),
-    upper: d + Math.sqrt((w1.upper - p1) ** 2 + (p2 - w2.lower) ** 2),
-  };
-}
-
-/** Two-sided p-value of the pooled two-proportion z-test of s1/n1 against s2/n2. */
-export function twoProportionP(s1: number, n1: number, s2: number, n2: number): number {
-  if (!(n1 > 0) || !(n2 > 0)) return 1;
-  const pooled = (s1 + s2) / (n1 + n2);
-  const se = Math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2));
-  if (!(se > 0)) return 1;
-  const z = (s1 / n1 - s2 / n2) / se;
-  return Math.min(1, erfc(Math.abs(z) / Math.SQRT2));
-}
-
-/** Benjamini–Hochberg: which of the p-values are discoveries at false-discovery rate q. */
-export function benjaminiHochberg(pValues: readonly number[], q: number): boolean[] {
-  return weightedBenjaminiHochberg(pValues, pValues.map(() => 1), q);
-}
-
-/**
- * Weighted Benjamini–Hochberg (Genovese et al. 2006): BH on p_i / w_i. The weights must be fixed
- * before looking at outcomes and average 1 for the FDR guarantee.
- */
-export function weightedBenjaminiHochberg(pValues: readonly number[], weights: readonly number[], q: number): boolean[] {
-  const m = pValues.length;
-  const adj = pValues.map((p, i) => (weights[i]! > 0 ? p / weights[i]! : Infinity));
-  const order = [...adj.keys()].sort((a, b) => adj[a]! - adj[b]! || a - b);
-  let cut = -1;
-  for (let i = 0; i < m; i++) if (adj[order[i]!]! <= ((i + 1) / m) * q) cut = i;
-  const out = new Array<boolean>(m).fill(false);
-  for (let i = 0; i <= cut; i++) out[order[i]!] = true;
-  return out;
-}
-
-/**
- * Layer weights for weightedBenjaminiHochberg: each distinct layer gets the same share, spread
- * evenly over its members, so the weights average 1.
- */
-export function layerWeights(layers: readonly string[]): number[] {
-  const count = new Map<string, number>();
-  for (const l of layers) count.set(l, (count.get(l) ?? 0) + 1);
-  const m = layers.length;
-  return layers.map((l) => m / (count.size * count.get(l)!));
-}
-
-/** Kish effective sample size of weights with sum w and sum of squares w2. */
-export function kishSize(w: number, w2: number): number {
-  return w2 > EPS ? (w * w) / w2 : 0;
-}
-
-function rate(t: Tally): number | null {
-  return t.w_known > EPS ? t.w_passed / t.w_known : null;
-}
-
-const NO_SIGNALS: Signals = { first_seen: 0, last_seen: 0, steps: 0, errors: 0, interrupted_sessions: 0, stop_failure_sessions: 0 };
-
-interface Described {
-  pattern: SequentialPattern;
-  lowerUplift: number | null;
-  upperUplift: number | null;
-  p: number;
-}
-
-/** Every evidence field of a pattern; `bound` and `score` depend on its role and are set later. */
-export function describePattern(steps: string[], t: Tally, totals: RankTotals, z: number, signals: Signals = NO_SIGNALS): Described {
-  const p = rate(t);
-  const n1 = kishSize(t.w_known, t.w2_known);
-  const w = wilsonInterval((p ?? 0) * n1, n1, z);
-  const wb = Math.max(0, totals.w_known - t.w_known);
-  const sb = Math.min(wb, Math.max(0, totals.w_passed - t.w_passed_final));
-  const baseline = wb > EPS ? sb / wb : null;
-  const nb = kishSize(wb, Math.max(0, totals.w2_known - t.w2_known));
-  let lowerUplift: number | null = null;
-  let upperUplift: number | null = null;
-  let pValue = 1;
-  if (p !== null && baseline !== null && nb > EPS) {
-    const ci = newcombeInterval(p * n1, n1, baseline * nb, nb, z);
-    lowerUplift = ci.lower;
-    upperUplift = ci.upper;
-    pValue = twoProportionP(p * n1, n1, baseline * nb, nb);
-  }
-  return {
-    pattern: {
-      steps,
-      // the caller sets the gap it mined with; contiguous until then
-      max_gap: 1,
-      sessions: t.sessions,
-      known: t.known,
-      passed: t.passed,
-      pass_rate: p,
-      pass_lower: p === null ? null : w.lower,
-      pass_upper: p === null ? null : w.upper,
-      baseline,
-      uplift: p !== null && baseline !== null ? p - baseline : null,
-      bound: null,
-      p_value: lowerUplift !== null ? pValue : null,
-      score: 0,
-      first_seen: signals.first_seen,
-      last_seen: signals.last_seen,
-      support_weighted: t.w_sessions,
-      error_rate: signals.steps > 0 ? signals.errors / signals.steps : 0,
-      interrupted_sessions: signals.interrupted_sessions,
-      stop_failure_sessions: signals.stop_failure_sessions,
-    },
-    lowerUplift,
-    upperUplift,
-    p: pValue,
-  };
-}
-
-/** Key of a pattern mined with a gap; a single activity is the same pattern at every gap. */
-function patternKey(items: readonly number[], gap: number): string {
-  return `${items.length > 1 ? gap : 1}|${items.join(',')}`;
-}
-
-/** Candidates with equal keys have the same session set and the same known-outcome set. */
-export function evidenceKey(t: Tally): string {
-  return `${t.sessions},${t.h1},${t.h2},${t.known},${t.kh1},${t.kh2}`;
-}
-
-/**
- * The outcome-blind preference between two near-duplicate patterns (step 5b): fewer ubiquitous steps,
- * then fewer steps, then contiguous before gapped. Negative when `a` is preferred, 0 on a tie.
- */
-export function simpler(a: Candidate, b: Candidate, ubiquitous: (item: number) => boolean): number {
-  const nUbiq = (c: Candidate): number => c.items.reduce((n, x) => n + (ubiquitous(x) ? 1 : 0), 0);
-  return nUbiq(a) - nUbiq(b) || a.items.length - b.items.length || a.gap - b.gap;
-}
-
-/** A class of candidates with the same evidence (header, step 2). */
-export interface EvidenceClass<C extends Candidate> {
-  /** the pattern that speaks for the class */
-  rep: C;
-  /** its simplest description: the shortest member, contiguous when one of those is */
-  simplest: C;
-  /** the multiple-testing layer, from `simplest`: "contiguous:2", "gapped:3", … */
-  layer: string;
-}
-
-/**
- * One representative per class of candidates with the same evidence (header, step 2), in the order
- * of the representatives in the input. The layer is the class's simplest description, so that how a
- * class is presented does not change how it is tested.
- */
-export function evidenceClasses<C extends Candidate>(cands: readonly C[], names: readonly string[], ubiquitous: (item: number) => boolean): EvidenceClass<C>[] {
-  const best = new Map<string, C>();
-  const simplest = new Map<string, C>();
-  const informative = (c: C): number => c.items.reduce((n, x) => n + (ubiquitous(x) ? 0 : 1), 0);
-  const better = (a: C, b: C): boolean => {
-    const c = informative(b) - informative(a) || a.items.length - b.items.length || a.gap - b.gap;
-    if (c !== 0) return c < 0;
-    return cmpStr(a.items.map((i) => names[i]!).join('\u0000'), b.items.map((i) => names[i]!).join('\u0000')) < 0;
-  };
-  for (const c of cands) {
-    const k = evidenceKey(c.tally);
-    const cur = best.get(k);
-    if (!cur || better(c, cur)) best.set(k, c);
-    const s = simplest.get(k);
-    if (!s || c.items.length < s.items.length || (c.items.length === s.items.length && c.gap < s.gap)) simplest.set(k, c);
-  }
-  const out: EvidenceClass<C>[] = [];
-  for (const c of cands) {
-    const k = evidenceKey(c.tally);
-    if (best.get(k) !== c) continue;
-    const s = simplest.get(k)!;
-    out.push({ rep: c, simplest: s, layer: `${s.gap === 1 ? 'contiguous' : 'gapped'}:${s.items.length}` });
-  }
-  return out;
-}
-
 /** The contiguous proper sub-patterns (infixes) of a pattern, longest first. */
 function infixes(items: readonly number[]): number[][] {
   const out: number[][] = [];
@@ -336,60 +152,46 @@ function infixes(items: readonly number[]): number[][] {
   return out;
 }
 
-/** Weighted sums over known sessions: Σw, Σw·passed, Σw². */
-interface Sums {
-  w: number;
-  wp: number;
-  w2: number;
-}
-
-const minus = (a: Sums, b: Sums): Sums => ({ w: a.w - b.w, wp: a.wp - b.wp, w2: a.w2 - b.w2 });
-const sumsOf = (t: Tally): Sums => ({ w: t.w_known, wp: t.w_passed, w2: t.w2_known });
-
-/** The known sessions where a pattern occurs before the outcome. */
-interface SessionSet {
-  sids: Int32Array;
-  flag: Uint8Array;
-  sums: Sums;
-}
-
-/** Sums over the sessions in both sets (walks the smaller one). */
-function intersection(P: SessionSet, Q: SessionSet, data: RankData): Sums {
-  const [small, big] = P.sids.length <= Q.sids.length ? [P, Q] : [Q, P];
-  const out: Sums = { w: 0, wp: 0, w2: 0 };
-  for (const s of small.sids) {
-    if (!big.flag[s]) continue;
-    const w = data.weight[s]!;
-    out.w += w;
-    out.w2 += w * w;
-    if (data.final[s] === 1) out.wp += w;
-  }
-  return out;
-}
-
-/**
- * Stratified comparisons of a pattern's sessions P with another pattern's sessions Q (header, step 5):
- * `within` = P∧Q against Q∧¬P, `outside` = P∧¬Q against ¬P∧¬Q. True when the sessions with P pass
- * significantly more (dir 1) or less (dir -1) in that stratum.
- */
-function stratified(P: SessionSet, Q: SessionSet, total: Sums, dir: 1 | -1, data: RankData, z: number): { within: boolean; outside: boolean } {
-  const A = intersection(P, Q, data);
-  const C = minus(P.sums, A);
-  return { within: separates(A, minus(Q.sums, A), dir, z), outside: separates(C, minus(minus(total, Q.sums), C), dir, z) };
-}
-
-/** Newcombe bound of rate(x) - rate(y) beyond 0 in direction dir. */
-function separates(x: Sums, y: Sums, dir: 1 | -1, z: number): boolean {
-  if (!(x.w > EPS && y.w > EPS)) return false;
-  const nx = kishSize(x.w, x.w2);
-  const ny = kishSize(y.w, y.w2);
-  if (!(nx > EPS && ny > EPS)) return false;
-  const ci = newcombeInterval((Math.min(x.wp, x.w) / x.w) * nx, nx, (Math.min(y.wp, y.w) / y.w) * ny, ny, z);
-  return dir === 1 ? ci.lower > 0 : ci.upper < 0;
-}
-
 /** How many discoveries per list step 5 looks at, at most (it reads session sets). */
 const MAX_EXAMINED = 400;
+
+/** An evidence class that reached the outcome test (steps 1–2). */
+interface Tested {
+  cand: Candidate;
+  simplest: Candidate;
+  d: Described;
+  layer: string;
+}
+
+/** A discovery with a direction (step 4), or the recipe form that tells it (step 5). */
+interface Found {
+  cand: Candidate;
+  simplest: Candidate;
+  pattern: RankedPattern;
+  z: number;
+  /** told as a recipe: the discovery it describes (whose effect step 5 checks at z') */
+  seed?: Found;
+  /** a discovery none of whose recipe forms holds, told as it was found */
+  fragment?: boolean;
+}
+
+/** What the steps share: the inputs, the totals over known sessions, and the session sets read so far. */
+interface Ranking {
+  opts: RankOptions;
+  names: readonly string[];
+  data: RankData;
+  byKey: Map<string, Candidate>;
+  total: Sums;
+  totals: RankTotals;
+  /** the two-sided tail of the nominal z */
+  nominal: number;
+  sets: Map<string, SessionSet>;
+  /**
+   * the z of each discovered evidence class, per direction: a form that is itself a discovery is
+   * judged at its own (layer's) z when that is lower than its seed's
+   */
+  discoveredZ: Map<string, number>;
+}
 
 /**
  * Good and anti-patterns among the candidates (header). `tested` is the size of the multiple-testing
@@ -404,27 +206,28 @@ export function rankPatterns(
   const opts = { ...DEFAULT_RANK_OPTIONS, ...options };
   const byKey = new Map<string, Candidate>();
   for (const c of cands) if (!byKey.has(patternKey(c.items, c.gap))) byKey.set(patternKey(c.items, c.gap), c);
-
-  const total: Sums = { w: 0, wp: 0, w2: 0 };
-  for (let s = 0; s < data.final.length; s++) {
-    if (data.final[s] === -1) continue;
-    const w = data.weight[s]!;
-    total.w += w;
-    total.w2 += w * w;
-    if (data.final[s] === 1) total.wp += w;
-  }
+  const total = knownSums(data);
   const totals: RankTotals = { w_known: total.w, w_passed: total.wp, w2_known: total.w2 };
+  const ranking: Ranking = {
+    opts, names, data, byKey, total, totals,
+    nominal: 2 * (1 - phi(opts.z)),
+    sets: new Map(),
+    discoveredZ: new Map(),
+  };
+  const tested = testedClasses(ranking);
+  const { good, anti } = directed(ranking, tested, discoveryLevels(ranking, tested));
+  for (const [list, dir] of [[good, 1], [anti, -1]] as const) for (const f of list) ranking.discoveredZ.set(`${dir}|${evidenceKey(f.cand.tally)}`, f.z);
+  const report = (list: Found[]): RankedPattern[] =>
+    list.map(({ cand, pattern }) => (data.signals ? withSignals(pattern, data.signals(cand.items, cand.gap)) : pattern));
+  const chosenGood = choose(ranking, good, 1, []);
+  return { good: report(chosenGood), anti: report(choose(ranking, anti, -1, chosenGood)), tested: tested.length };
+}
 
-  // 1–2: gates, then one representative per evidence class
+/** 1–2: gates, then one representative per evidence class, with its evidence at the nominal z. */
+function testedClasses({ opts, names, data, byKey, totals }: Ranking): Tested[] {
   const gated = [...byKey.values()].filter(
     (c) => c.items.length >= opts.min_len && c.tally.sessions >= opts.min_sessions && c.tally.known >= opts.min_known,
   );
-  interface Tested {
-    cand: Candidate;
-    simplest: Candidate;
-    d: Described;
-    layer: string;
-  }
   const tested: Tested[] = [];
   for (const { rep: c, simplest, layer } of evidenceClasses(gated, names, data.ubiquitous)) {
     const d = describePattern(
@@ -435,33 +238,28 @@ export function rankPatterns(
     );
     if (d.lowerUplift !== null) tested.push({ cand: c, simplest, d, layer });
   }
+  return tested;
+}
 
-  // 3: layered weighted BH over the classes
+/** 3: layered weighted BH over the classes; per class the z of its interval, or null when not discovered. */
+function discoveryLevels({ opts, nominal }: Ranking, tested: readonly Tested[]): (number | null)[] {
   const layers = tested.map((t) => t.layer);
   const weights = layerWeights(layers);
   const discovery = opts.fdr >= 1 ? tested.map(() => true) : weightedBenjaminiHochberg(tested.map((x) => x.d.p), weights, opts.fdr);
   const nDiscovered = discovery.filter(Boolean).length;
   // Intervals of the selected (header, step 3): level 1 - R·q·w_i/m, never below the nominal z.
-  const nominal = 2 * (1 - phi(opts.z));
   const zOf = (i: number): number =>
     opts.fdr >= 1 || tested.length === 0 ? opts.z : normalQuantile(1 - Math.min(nominal, (nDiscovered * opts.fdr * weights[i]!) / tested.length) / 2);
+  return discovery.map((found, i) => (found ? zOf(i) : null));
+}
 
-  // 4: direction, on the adjusted intervals
-  interface Found {
-    cand: Candidate;
-    simplest: Candidate;
-    pattern: RankedPattern;
-    z: number;
-    /** told as a recipe: the discovery it describes (whose effect step 5 checks at z') */
-    seed?: Found;
-    /** a discovery none of whose recipe forms holds, told as it was found */
-    fragment?: boolean;
-  }
+/** 4: direction, on the adjusted intervals. */
+function directed({ opts, names, totals }: Ranking, tested: readonly Tested[], zs: readonly (number | null)[]): { good: Found[]; anti: Found[] } {
   const good: Found[] = [];
   const anti: Found[] = [];
   tested.forEach(({ cand, simplest }, i) => {
-    if (!discovery[i]) return;
-    const z = zOf(i);
+    const z = zs[i];
+    if (z === null || z === undefined) return;
     const { pattern, lowerUplift, upperUplift } = describePattern(
       cand.items.map((x) => names[x]!),
       cand.tally,
@@ -472,181 +270,182 @@ export function rankPatterns(
     if (lowerUplift > opts.min_uplift) good.push({ cand, simplest, z, pattern: { ...pattern, bound: lowerUplift, score: lowerUplift, max_gap: cand.gap } });
     else if (upperUplift < -opts.anti_margin) anti.push({ cand, simplest, z, pattern: { ...pattern, bound: upperUplift, score: -upperUplift, max_gap: cand.gap } });
   });
+  return { good, anti };
+}
 
-  // 5: infixes, then the patterns already chosen
-  const sets = new Map<string, SessionSet>();
-  const setOf = (items: readonly number[], gap: number): SessionSet => {
-    const k = patternKey(items, gap);
-    let s = sets.get(k);
-    if (!s) {
-      const sids = data.sessions(items, gap);
-      const flag = new Uint8Array(data.final.length);
-      const sums: Sums = { w: 0, wp: 0, w2: 0 };
-      for (const sid of sids) {
-        flag[sid] = 1;
-        const w = data.weight[sid]!;
-        sums.w += w;
-        sums.w2 += w * w;
-        if (data.final[sid] === 1) sums.wp += w;
-      }
-      sets.set(k, (s = { sids, flag, sums }));
-    }
-    return s;
-  };
-  /** The union of the chosen patterns' session sets. */
-  const unionOf = (list: readonly Found[]): SessionSet => {
-    const flag = new Uint8Array(data.final.length);
-    const ids: number[] = [];
-    const sums: Sums = { w: 0, wp: 0, w2: 0 };
-    for (const f of list) {
-      for (const sid of setOf(f.cand.items, f.cand.gap).sids) {
-        if (flag[sid]) continue;
-        flag[sid] = 1;
-        ids.push(sid);
-        const w = data.weight[sid]!;
-        sums.w += w;
-        sums.w2 += w * w;
-        if (data.final[sid] === 1) sums.wp += w;
-      }
-    }
-    return { sids: Int32Array.from(ids), flag, sums };
-  };
-  /**
-   * A discovered pattern told as its recipe (recipe.ts), with the recipe's own evidence at the seed's
-   * z (or its own, when it is a discovery too and that is lower): the first form offered that was
-   * mined, passes the gates and holds on its own (the seed itself when it is offered first); null
-   * when none does.
-   */
-  // the z of each discovered evidence class, per direction: a form that is itself a discovery is
-  // judged at its own (layer's) z when that is lower than its seed's
-  const discoveredZ = new Map<string, number>();
-  for (const [list, dir] of [[good, 1], [anti, -1]] as const) for (const f of list) discoveredZ.set(`${dir}|${evidenceKey(f.cand.tally)}`, f.z);
-  const recipeForm = (seed: Found, dir: 1 | -1): Found | null => {
-    const forms = data.recipe!(seed.cand.items, seed.cand.gap, dir);
-    for (const [i, r] of forms.entries()) {
-      const cand = byKey.get(patternKey(r.items, r.gap));
-      if (!cand) continue;
-      // the seed is its own recipe only when it is offered first; offered last, it is a fragment
-      if (cand === seed.cand) return i === 0 ? seed : null;
-      if (cand.items.length < opts.min_len || cand.tally.sessions < opts.min_sessions || cand.tally.known < opts.min_known) continue;
-      const z = Math.min(seed.z, discoveredZ.get(`${dir}|${evidenceKey(cand.tally)}`) ?? seed.z);
-      const { pattern, lowerUplift, upperUplift } = describePattern(
-        cand.items.map((x) => names[x]!),
-        cand.tally,
-        totals,
-        z,
-      );
-      if (lowerUplift === null || upperUplift === null) continue;
-      if (dir === 1 ? !(lowerUplift > opts.min_uplift) : !(upperUplift < -opts.anti_margin)) continue;
-      const bound = dir === 1 ? lowerUplift : upperUplift;
-      return { cand, simplest: cand, z, seed, pattern: { ...pattern, bound, score: dir * bound, max_gap: cand.gap } };
-    }
-    return null;
-  };
-  /**
-   * The discoveries told as recipes, strongest first. A seed none of whose recipe forms holds on its
-   * own comes last, as itself: it is a fragment that another discovery of the same effect (at a
-   * lower z, or told by a form that holds) usually names whole, and near-duplicates keep the first.
-   */
-  const toldAsRecipes = (seeds: readonly Found[], dir: 1 | -1): Found[] => {
-    const whole: Found[] = [];
-    const fragments: Found[] = [];
-    for (const seed of seeds) {
-      const f = recipeForm(seed, dir);
-      if (f) whole.push(f);
-      // a test run that closes the previous episode never starts a pattern (recipe.ts rule 1)
-      else if (!data.isTest?.(seed.cand.items[0]!)) fragments.push({ ...seed, fragment: true });
-    }
-    whole.sort((a, b) => comparePatterns(a.pattern, b.pattern));
-    return [...whole, ...fragments];
-  };
-  /** Steps a recipe names (a test run is its outcome, not a step: "X, then the tests" is one). */
-  const recipeSteps = (c: Candidate): number => c.items.filter((x) => !data.isTest?.(x)).length;
-  const choose = (list: Found[], dir: 1 | -1, opposite: readonly Found[]): Found[] => {
-    list.sort((a, b) => comparePatterns(a.pattern, b.pattern));
-    // Step 5 asks several questions of every pattern it looks at: its z is Bonferroni over them.
-    const zStep = Math.max(opts.z, normalQuantile(1 - nominal / (2 * Math.max(1, Math.min(list.length, MAX_EXAMINED)))));
-    const tips = new Set(list.map((f) => evidenceKey(f.cand.tally)));
-    let chosen: Found[] = [];
-    let union: SessionSet | null = null;
-    const told = new Set<string>();
-    const examined = list.slice(0, MAX_EXAMINED);
-    for (const f of data.recipe ? toldAsRecipes(examined, dir) : examined) {
-      if (chosen.length >= opts.top_n) break;
-      const { cand } = f;
-      const stepsKey = cand.items.join(',');
-      if (told.has(stepsKey) || chosen.some((q) => q.cand.items.join(',') === stepsKey)) continue;
-      // its own effect first, at z': the pattern's, or the discovery it describes (a recipe holds on
-      // its own at its seed's z; its extra steps may thin out its sessions a little)
-      const z = Math.max(f.z, zStep);
-      const holdsAt = (x: Found): boolean => {
-        const d = describePattern(x.pattern.steps, x.cand.tally, totals, z);
-        return dir === 1 ? d.lowerUplift! > opts.min_uplift : d.upperUplift! < -opts.anti_margin;
-      };
-      if (z > f.z && !holdsAt(f) && !(f.seed && holdsAt(f.seed))) continue;
-      told.add(stepsKey);
+/** The session set of a pattern, read once. */
+function setOf({ sets, data }: Ranking, items: readonly number[], gap: number): SessionSet {
+  const k = patternKey(items, gap);
+  let s = sets.get(k);
+  if (!s) sets.set(k, (s = sessionSet(data.sessions(items, gap), data)));
+  return s;
+}
 
-      // Without recipes (step 5a): it must beat each infix S among S's sessions (its own sessions are
-      // inside S's, outcomes.ts), from the tallies alone. When S is itself a tip of this list, S is the
-      // default and the extra steps must matter beyond doubt (z); otherwise (a single activity, or no
-      // tip) the nominal bar. With recipes, recipe.ts decided which steps belong, on occurrences.
-      const myClass = evidenceKey(cand.tally);
-      const mine = sumsOf(cand.tally);
-      const beatsInfixes =
-        data.recipe !== undefined ||
-        infixes(cand.items).every((sub) => {
-          const s = byKey.get(patternKey(sub, cand.gap));
-          if (!s) return true;
-          const cls = evidenceKey(s.tally);
-          if (cls === myClass) return true;
-          return separates(mine, minus(sumsOf(s.tally), mine), dir, tips.has(cls) ? z : opts.z);
-        });
-      if (!beatsInfixes) continue;
+/** The union of the chosen patterns' session sets. */
+function unionOfChosen(ranking: Ranking, list: readonly Found[]): SessionSet {
+  return unionOf(
+    list.map((f) => setOf(ranking, f.cand.items, f.cand.gap)),
+    ranking.data,
+  );
+}
 
-      // Near-duplicates: a chosen pattern Q that covers this one P (P has no effect outside Q) wins,
-      // unless they explain each other (Q has no effect outside P either) and P is the better of
-      // the two: P refines Q (is significantly better among Q's sessions) and not the other way
-      // round; or neither refines the other and P is simpler (the preference of step 2; told as
-      // recipes: more specific) or, as simple, more general (more known sessions). Then P takes Q's
-      // place.
-      const P = setOf(cand.items, cand.gap);
-      const replaced = new Set<Found>();
-      const covered = chosen.some((q) => {
-        const Q = setOf(q.cand.items, q.cand.gap);
-        const pq = stratified(P, Q, total, dir, data, z);
-        if (pq.outside) return false;
-        const qp = stratified(Q, P, total, dir, data, Math.max(q.z, zStep));
-        if (qp.outside) return true;
-        // (told as recipes, the more specific of two forms with the same evidence is the better one)
-        // (a fragment never takes the place of a recipe of the same effect)
-        const preference = f.fragment ? 1 : data.recipe ? recipeSteps(q.cand) - recipeSteps(cand) : simpler(f.simplest, q.simplest, data.ubiquitous);
-        const better = pq.within !== qp.within ? pq.within : (preference || q.cand.tally.known - cand.tally.known) < 0;
-        if (better) replaced.add(q);
-        return !better;
-      });
-      if (covered) continue;
-      // ... and it must have an effect outside all the others together (not just outside each).
-      const others = replaced.size > 0 ? chosen.filter((q) => !replaced.has(q)) : chosen;
-      if (others.length > 1) {
-        const U = replaced.size > 0 || union === null ? unionOf(others) : union;
-        if (!stratified(P, U, total, dir, data, z).outside) continue;
-      }
-      // d. an anti-pattern must tell something the good patterns do not (the steps of the sessions
-      //    that skipped a good pattern are often its mirror image, with the very same contrast)
-      //    (a mirror image has no contrast left at all, so the nominal z tells it)
-      if (!opposite.every((q) => {
-        const r = stratified(P, setOf(q.cand.items, q.cand.gap), total, dir, data, opts.z);
-        return r.within || r.outside;
-      })) continue;
-      chosen = [...others, f];
-      union = unionOf(chosen);
-    }
-    return chosen.sort((a, b) => comparePatterns(a.pattern, b.pattern));
+/**
+ * A discovered pattern told as its recipe (recipe.ts), with the recipe's own evidence at the seed's
+ * z (or its own, when it is a discovery too and that is lower): the first form offered that was
+ * mined, passes the gates and holds on its own (the seed itself when it is offered first); null
+ * when none does.
+ */
+function recipeForm({ opts, names, data, byKey, totals, discoveredZ }: Ranking, seed: Found, dir: 1 | -1): Found | null {
+  const forms = data.recipe!(seed.cand.items, seed.cand.gap, dir);
+  for (const [i, r] of forms.entries()) {
+    const cand = byKey.get(patternKey(r.items, r.gap));
+    if (!cand) continue;
+    // the seed is its own recipe only when it is offered first; offered last, it is a fragment
+    if (cand === seed.cand) return i === 0 ? seed : null;
+    if (cand.items.length < opts.min_len || cand.tally.sessions < opts.min_sessions || cand.tally.known < opts.min_known) continue;
+    const z = Math.min(seed.z, discoveredZ.get(`${dir}|${evidenceKey(cand.tally)}`) ?? seed.z);
+    const { pattern, lowerUplift, upperUplift } = describePattern(
+      cand.items.map((x) => names[x]!),
+      cand.tally,
+      totals,
+      z,
+    );
+    if (lowerUplift === null || upperUplift === null) continue;
+    if (dir === 1 ? !(lowerUplift > opts.min_uplift) : !(upperUplift < -opts.anti_margin)) continue;
+    const bound = dir === 1 ? lowerUplift : upperUplift;
+    return { cand, simplest: cand, z, seed, pattern: { ...pattern, bound, score: dir * bound, max_gap: cand.gap } };
+  }
+  return null;
+}
+
+/**
+ * The discoveries told as recipes, strongest first. A seed none of whose recipe forms holds on its
+ * own comes last, as itself: it is a fragment that another discovery of the same effect (at a
+ * lower z, or told by a form that holds) usually names whole, and near-duplicates keep the first.
+ */
+function toldAsRecipes(ranking: Ranking, seeds: readonly Found[], dir: 1 | -1): Found[] {
+  const whole: Found[] = [];
+  const fragments: Found[] = [];
+  for (const seed of seeds) {
+    const f = recipeForm(ranking, seed, dir);
+    if (f) whole.push(f);
+    // a test run that closes the previous episode never starts a pattern (recipe.ts rule 1)
+    else if (!ranking.data.isTest?.(seed.cand.items[0]!)) fragments.push({ ...seed, fragment: true });
+  }
+  whole.sort((a, b) => comparePatterns(a.pattern, b.pattern));
+  return [...whole, ...fragments];
+}
+
+/** Steps a recipe names (a test run is its outcome, not a step: "X, then the tests" is one). */
+function recipeSteps(data: RankData, c: Candidate): number {
+  return c.items.filter((x) => !data.isTest?.(x)).length;
+}
+
+/**
+ * Its own effect first, at z': the pattern's, or the discovery it describes (a recipe holds on its
+ * own at its seed's z; its extra steps may thin out its sessions a little).
+ */
+function holdsOwnEffect({ opts, totals }: Ranking, f: Found, dir: 1 | -1, z: number): boolean {
+  const holdsAt = (x: Found): boolean => {
+    const d = describePattern(x.pattern.steps, x.cand.tally, totals, z);
+    return dir === 1 ? d.lowerUplift! > opts.min_uplift : d.upperUplift! < -opts.anti_margin;
   };
-  const report = (list: Found[]): RankedPattern[] =>
-    list.map(({ cand, pattern }) => (data.signals ? withSignals(pattern, data.signals(cand.items, cand.gap)) : pattern));
-  const chosenGood = choose(good, 1, []);
-  return { good: report(chosenGood), anti: report(choose(anti, -1, chosenGood)), tested: tested.length };
+  return !(z > f.z && !holdsAt(f) && !(f.seed && holdsAt(f.seed)));
+}
+
+/**
+ * Without recipes (step 5a): it must beat each infix S among S's sessions (its own sessions are
+ * inside S's, outcomes.ts), from the tallies alone. When S is itself a tip of this list, S is the
+ * default and the extra steps must matter beyond doubt (z); otherwise (a single activity, or no
+ * tip) the nominal bar. With recipes, recipe.ts decided which steps belong, on occurrences.
+ */
+function beatsInfixes({ opts, data, byKey }: Ranking, cand: Candidate, dir: 1 | -1, z: number, tips: ReadonlySet<string>): boolean {
+  if (data.recipe !== undefined) return true;
+  const myClass = evidenceKey(cand.tally);
+  const mine = sumsOf(cand.tally);
+  return infixes(cand.items).every((sub) => {
+    const s = byKey.get(patternKey(sub, cand.gap));
+    if (!s) return true;
+    const cls = evidenceKey(s.tally);
+    if (cls === myClass) return true;
+    return separates(mine, minus(sumsOf(s.tally), mine), dir, tips.has(cls) ? z : opts.z);
+  });
+}
+
+/**
+ * Near-duplicates: a chosen pattern Q that covers this one P (P has no effect outside Q) wins,
+ * unless they explain each other (Q has no effect outside P either) and P is the better of
+ * the two: P refines Q (is significantly better among Q's sessions) and not the other way
+ * round; or neither refines the other and P is simpler (the preference of step 2; told as
+ * recipes: more specific) or, as simple, more general (more known sessions). Then P takes Q's
+ * place. Returns the chosen patterns P replaces, or null when one of them covers P.
+ */
+function replacedBy(ranking: Ranking, f: Found, P: SessionSet, chosen: readonly Found[], dir: 1 | -1, z: number, zStep: number): Set<Found> | null {
+  const { data, total } = ranking;
+  const { cand } = f;
+  const replaced = new Set<Found>();
+  const covered = chosen.some((q) => {
+    const Q = setOf(ranking, q.cand.items, q.cand.gap);
+    const pq = stratified(P, Q, total, dir, data, z);
+    if (pq.outside) return false;
+    const qp = stratified(Q, P, total, dir, data, Math.max(q.z, zStep));
+    if (qp.outside) return true;
+    // (told as recipes, the more specific of two forms with the same evidence is the better one)
+    // (a fragment never takes the place of a recipe of the same effect)
+    const preference = f.fragment ? 1 : data.recipe ? recipeSteps(data, q.cand) - recipeSteps(data, cand) : simpler(f.simplest, q.simplest, data.ubiquitous);
+    const better = pq.within !== qp.within ? pq.within : (preference || q.cand.tally.known - cand.tally.known) < 0;
+    if (better) replaced.add(q);
+    return !better;
+  });
+  return covered ? null : replaced;
+}
+
+/**
+ * d. an anti-pattern must tell something the good patterns do not (the steps of the sessions
+ *    that skipped a good pattern are often its mirror image, with the very same contrast)
+ *    (a mirror image has no contrast left at all, so the nominal z tells it)
+ */
+function tellsMoreThan(ranking: Ranking, P: SessionSet, opposite: readonly Found[], dir: 1 | -1): boolean {
+  return opposite.every((q) => {
+    const r = stratified(P, setOf(ranking, q.cand.items, q.cand.gap), ranking.total, dir, ranking.data, ranking.opts.z);
+    return r.within || r.outside;
+  });
+}
+
+/** 5: the patterns of one list (direction) that each tell an effect of their own, best first. */
+function choose(ranking: Ranking, list: Found[], dir: 1 | -1, opposite: readonly Found[]): Found[] {
+  const { opts, data, total, nominal } = ranking;
+  list.sort((a, b) => comparePatterns(a.pattern, b.pattern));
+  // Step 5 asks several questions of every pattern it looks at: its z is Bonferroni over them.
+  const zStep = Math.max(opts.z, normalQuantile(1 - nominal / (2 * Math.max(1, Math.min(list.length, MAX_EXAMINED)))));
+  const tips = new Set(list.map((f) => evidenceKey(f.cand.tally)));
+  let chosen: Found[] = [];
+  let union: SessionSet | null = null;
+  const told = new Set<string>();
+  const examined = list.slice(0, MAX_EXAMINED);
+  for (const f of data.recipe ? toldAsRecipes(ranking, examined, dir) : examined) {
+    if (chosen.length >= opts.top_n) break;
+    const { cand } = f;
+    const stepsKey = cand.items.join(',');
+    if (told.has(stepsKey) || chosen.some((q) => q.cand.items.join(',') === stepsKey)) continue;
+    const z = Math.max(f.z, zStep);
+    if (!holdsOwnEffect(ranking, f, dir, z)) continue;
+    told.add(stepsKey);
+    if (!beatsInfixes(ranking, cand, dir, z, tips)) continue;
+    const P = setOf(ranking, cand.items, cand.gap);
+    const replaced = replacedBy(ranking, f, P, chosen, dir, z, zStep);
+    if (replaced === null) continue;
+    // ... and it must have an effect outside all the others together (not just outside each).
+    const others = replaced.size > 0 ? chosen.filter((q) => !replaced.has(q)) : chosen;
+    if (others.length > 1) {
+      const U = replaced.size > 0 || union === null ? unionOfChosen(ranking, others) : union;
+      if (!stratified(P, U, total, dir, data, z).outside) continue;
+    }
+    if (!tellsMoreThan(ranking, P, opposite, dir)) continue;
+    chosen = [...others, f];
+    union = unionOfChosen(ranking, chosen);
+  }
+  return chosen.sort((a, b) => comparePatterns(a.pattern, b.pattern));
 }
 
 function withSignals(p: RankedPattern, s: Signals): RankedPattern {

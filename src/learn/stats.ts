@@ -1,7 +1,10 @@
-// Small statistics used to rank patterns by evidence. Pure.
+// Small statistics used to rank patterns by evidence: intervals, tests, multiple testing. Pure.
 
 /** z for a two-sided 95% interval; the default confidence of every bound we report. */
 export const Z95 = 1.959963984540054;
+
+/** Below this a weight sum or a sample size counts as nothing. */
+const EPS = 1e-9;
 
 export interface Interval {
   lower: number;
@@ -79,4 +82,63 @@ export function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** Newcombe hybrid score interval for p1 - p2 (rank.ts header). */
+export function newcombeInterval(s1: number, n1: number, s2: number, n2: number, z = Z95): Interval {
+  const p1 = n1 > 0 ? s1 / n1 : 0;
+  const p2 = n2 > 0 ? s2 / n2 : 0;
+  const w1 = wilsonInterval(s1, n1, z);
+  const w2 = wilsonInterval(s2, n2, z);
+  const d = p1 - p2;
+  return {
+    lower: d - Math.sqrt((p1 - w1.lower) ** 2 + (w2.upper - p2) ** 2),
+    upper: d + Math.sqrt((w1.upper - p1) ** 2 + (p2 - w2.lower) ** 2),
+  };
+}
+
+/** Two-sided p-value of the pooled two-proportion z-test of s1/n1 against s2/n2. */
+export function twoProportionP(s1: number, n1: number, s2: number, n2: number): number {
+  if (!(n1 > 0) || !(n2 > 0)) return 1;
+  const pooled = (s1 + s2) / (n1 + n2);
+  const se = Math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2));
+  if (!(se > 0)) return 1;
+  const z = (s1 / n1 - s2 / n2) / se;
+  return Math.min(1, erfc(Math.abs(z) / Math.SQRT2));
+}
+
+/** Benjamini–Hochberg: which of the p-values are discoveries at false-discovery rate q. */
+export function benjaminiHochberg(pValues: readonly number[], q: number): boolean[] {
+  return weightedBenjaminiHochberg(pValues, pValues.map(() => 1), q);
+}
+
+/**
+ * Weighted Benjamini–Hochberg (Genovese et al. 2006): BH on p_i / w_i. The weights must be fixed
+ * before looking at outcomes and average 1 for the FDR guarantee.
+ */
+export function weightedBenjaminiHochberg(pValues: readonly number[], weights: readonly number[], q: number): boolean[] {
+  const m = pValues.length;
+  const adj = pValues.map((p, i) => (weights[i]! > 0 ? p / weights[i]! : Infinity));
+  const order = [...adj.keys()].sort((a, b) => adj[a]! - adj[b]! || a - b);
+  let cut = -1;
+  for (let i = 0; i < m; i++) if (adj[order[i]!]! <= ((i + 1) / m) * q) cut = i;
+  const out = new Array<boolean>(m).fill(false);
+  for (let i = 0; i <= cut; i++) out[order[i]!] = true;
+  return out;
+}
+
+/**
+ * Layer weights for weightedBenjaminiHochberg: each distinct layer gets the same share, spread
+ * evenly over its members, so the weights average 1.
+ */
+export function layerWeights(layers: readonly string[]): number[] {
+  const count = new Map<string, number>();
+  for (const l of layers) count.set(l, (count.get(l) ?? 0) + 1);
+  const m = layers.length;
+  return layers.map((l) => m / (count.size * count.get(l)!));
+}
+
+/** Kish effective sample size of weights with sum w and sum of squares w2. */
+export function kishSize(w: number, w2: number): number {
+  return w2 > EPS ? (w * w) / w2 : 0;
 }
