@@ -25,15 +25,45 @@ function dataPaths(env = process.env) {
 import fs from "node:fs";
 import path2 from "node:path";
 function writeFileWhole(file, text, options = {}) {
-  if (options.mkdir) fs.mkdirSync(path2.dirname(file), { recursive: true, mode: 448 });
-  const tmp = `${file}.${process.pid}.tmp`;
+  writeWhole(file, (write) => write(text), options);
+}
+function writeWhole(file, fill, options = {}) {
+  let target = file;
+  let mode = options.mode ?? 384;
+  if (options.keep) {
+    try {
+      target = fs.realpathSync(file);
+      mode = fs.statSync(target).mode & 511;
+    } catch {
+    }
+  }
+  if (options.mkdir) fs.mkdirSync(path2.dirname(target), { recursive: true, mode: mode & 63 ? 511 : 448 });
+  const tmp = `${target}.tmp-${process.pid}`;
   try {
-    fs.writeFileSync(tmp, text, { mode: 384 });
-    fs.renameSync(tmp, file);
+    fs.unlinkSync(tmp);
+  } catch {
+  }
+  const fd = fs.openSync(tmp, "wx", mode);
+  try {
+    let result;
+    try {
+      result = fill((chunk) => writeAll(fd, chunk));
+      if (options.fsync) fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    if (options.keep) fs.chmodSync(tmp, mode);
+    fs.renameSync(tmp, target);
+    return result;
   } catch (e) {
     fs.rmSync(tmp, { force: true });
     throw e;
   }
+}
+function writeAll(fd, chunk) {
+  const bytes = Buffer.from(chunk, "utf8");
+  let off = 0;
+  while (off < bytes.length) off += fs.writeSync(fd, bytes, off, bytes.length - off);
 }
 
 // src/backfill/transcript.ts

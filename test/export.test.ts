@@ -563,7 +563,7 @@ describe('export command', () => {
     expect(xpathCount(file, '/log/trace/event')).toBe(14);
     expect(xpathCount(file, "//trace[string[@key='concept:name' and @value='sess,\"one\"']]/boolean[@key='tests_passed' and @value='true']")).toBe(1);
     expect(xpathCount(file, "//event[string[@key='org:resource' and @value='Explore']]")).toBe(2);
-    expect(fs.readdirSync(path.dirname(file)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect(fs.readdirSync(path.dirname(file)).filter((f) => f.includes('.tmp'))).toEqual([]);
     if (process.platform !== 'win32') expect(fs.statSync(file).mode & 0o777).toBe(0o600);
   });
 

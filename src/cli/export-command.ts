@@ -15,6 +15,7 @@ import { OtlpSendError, sendSessionsOtlp, type OtlpSendReport } from '../export/
 import { buildTraces } from '../learn/traces.js';
 import type { SessionTrace } from '../core/types.js';
 import { packageRoot } from '../shell/package-root.js';
+import { writeWhole } from '../shell/write-whole.js';
 import type { EventStore } from '../store/port.js';
 import type { CliContext } from './context.js';
 import { CliError, UsageError } from './errors.js';
@@ -155,36 +156,18 @@ export function exportStore(store: EventStore, format: ExportFormat, write: (chu
   return report;
 }
 
-/** Writes to a temporary file beside `file`, then renames: a failed export never leaves half a log. */
+/** Writes whole (shell/write-whole.ts): a failed export never leaves half a log. */
 function writeAtomically<T>(file: string, fill: (write: (chunk: string) => void) => T): T {
   const dir = path.dirname(file);
   if (!fs.existsSync(dir)) throw new CliError(`cannot write ${file}: the folder ${dir} does not exist`);
-  const tmp = `${file}.${process.pid}.tmp`;
-  let fd: number;
+  let filling = false;
   try {
-    fd = fs.openSync(tmp, 'w', 0o600);
+    return writeWhole(file, (write) => {
+      filling = true;
+      return fill(write);
+    });
   } catch (e) {
+    if (filling) throw e;
     throw new CliError(`cannot write ${file}: ${(e as Error).message}`);
   }
-  try {
-    const result = fill((chunk) => writeAll(fd, chunk));
-    fs.closeSync(fd);
-    fs.renameSync(tmp, file);
-    return result;
-  } catch (e) {
-    try {
-      fs.closeSync(fd);
-    } catch {
-      // already closed
-    }
-    fs.rmSync(tmp, { force: true });
-    throw e;
-  }
-}
-
-/** writeSync may write less than asked; loop until the whole chunk is out. */
-function writeAll(fd: number, chunk: string): void {
-  const bytes = Buffer.from(chunk, 'utf8');
-  let off = 0;
-  while (off < bytes.length) off += fs.writeSync(fd, bytes, off, bytes.length - off);
 }

@@ -23,6 +23,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { cmpStr } from '../core/cmp-str.js';
+import { writeFileWhole } from '../shell/write-whole.js';
 
 export const DEFAULT_ALLOWED_PREFIXES: readonly string[] = [
   'patterns/',
@@ -386,7 +387,7 @@ async function syncWorkTreeAndIndex(
     const content = files.get(p);
     try {
       if (content == null) await removeFile(dest, st.top);
-      else await writeAtomic(dest, content);
+      else writeFileWhole(dest, content, { mkdir: true, mode: 0o644 });
     } catch (err) {
       problems.push(`could not write ${p}: ${(err as Error).message}`);
     }
@@ -420,13 +421,6 @@ async function retryOnLock(fn: () => Promise<unknown>): Promise<Error | null> {
     }
   }
   return last;
-}
-
-async function writeAtomic(dest: string, content: string): Promise<void> {
-  await fs.mkdir(path.dirname(dest), { recursive: true });
-  const tmp = path.join(path.dirname(dest), `.${path.basename(dest)}.agentops-${process.pid}.tmp`);
-  await fs.writeFile(tmp, content, { flag: 'w', mode: 0o644 });
-  await fs.rename(tmp, dest);
 }
 
 /** Deletes a file and the folders it leaves empty, never above the work tree's top. */

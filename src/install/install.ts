@@ -4,6 +4,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
+import { writeFileWhole } from '../shell/write-whole.js';
 import { hookEntries } from './hook-spec.js';
 import { formatSettingsJson, mergeHooks, removeHooks } from './settings-merge.js';
 
@@ -177,37 +178,6 @@ function backup(file: string, now: Date): string {
   }
 }
 
-/**
- * Writes via a temp file in the same directory and a rename, so Claude Code's settings watcher never
- * reads half a file. A symlinked settings file (dotfile managers) is written through, not replaced.
- */
-function writeAtomically(file: string, text: string): void {
-  let target = file;
-  let mode = 0o644;
-  try {
-    target = fs.realpathSync(file);
-    mode = fs.statSync(target).mode & 0o777;
-  } catch {
-    // no file yet: create it at the given path
-  }
-  const tmp = `${target}.tmp-${process.pid}`;
-  // 'wx': never write into something already there; only what we created gets cleaned up.
-  const fd = fs.openSync(tmp, 'wx', mode);
-  try {
-    try {
-      fs.writeFileSync(fd, text);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    fs.chmodSync(tmp, mode); // openSync's mode is filtered by the umask; keep the old file's exactly
-    fs.renameSync(tmp, target);
-  } catch (e) {
-    fs.rmSync(tmp, { force: true });
-    throw e;
-  }
-}
-
 type Edit = { ok: true; settings: unknown; added: string[]; removed: string[]; kept: number } | { ok: false; error: string };
 
 function apply(
@@ -239,7 +209,9 @@ function apply(
     if (changed && !base.dryRun) {
       fs.mkdirSync(path.dirname(settingsPath), { recursive: true });
       if (loaded.exists) result.backupPath = backup(settingsPath, opts.now ?? new Date());
-      writeAtomically(settingsPath, formatSettingsJson(edited.settings));
+      // Whole (Claude Code's settings watcher never reads half a file); a symlinked settings file
+      // (dotfile managers) is written through, not replaced, and keeps its permissions.
+      writeFileWhole(settingsPath, formatSettingsJson(edited.settings), { keep: true, mode: 0o644, fsync: true });
     }
   } catch (e) {
     return { ...base, ok: false, error: `cannot write ${settingsPath}: ${errorMessage(e)}` };
