@@ -217,6 +217,25 @@ describe('state checks', () => {
     expect(byId(checks, 'learning.last')).toMatchObject({ severity: 'ok', detail: 'last learning run 1.0 h ago' });
   });
 
+  it('learning repository: a broken one is a problem, not a crash, and an ambient GIT_DIR (a git hook sets it) does not count', () => {
+    const repo = path.join(root, 'learnings');
+    const config = { ...DEFAULT_CONFIG, nightly: { ...DEFAULT_CONFIG.nightly, repo } };
+    fs.mkdirSync(repo);
+    fs.writeFileSync(path.join(repo, '.git'), 'gitdir: /nowhere/at/all\n'); // a worktree whose repository is gone
+    expect(byId(checkLearning(config, paths, {}, now), 'learning.repo')).toMatchObject({ severity: 'problem', detail: expect.stringContaining('not the top of a git repository') });
+    fs.rmSync(path.join(repo, '.git'));
+    const other = path.join(root, 'other');
+    gitInit(other);
+    const before = process.env.GIT_DIR;
+    process.env.GIT_DIR = path.join(other, '.git');
+    try {
+      expect(byId(checkLearning(config, paths, {}, now), 'learning.repo')?.severity).toBe('problem');
+    } finally {
+      if (before === undefined) delete process.env.GIT_DIR;
+      else process.env.GIT_DIR = before;
+    }
+  });
+
   it('learning repository: by default <data>/library, never this checkout, and doctor does not create it', () => {
     // This checkout is a git repository; it used to be the default learning repository (issue 12).
     const check = byId(checkLearning(DEFAULT_CONFIG, paths, {}, now), 'learning.repo');

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { setConfigValue } from '../config/load.js';
-import { isRepoTop } from '../doctor/learning-repo.js';
+import { isRepoTop } from '../shell/learning-repo.js';
 import { formatInstallReport, install, uninstall, type InstallScope } from '../install/install.js';
 import { recordInstall } from '../install/install-record.js';
 import { writeAutostart, writeCaptureRules } from '../shell/context-writer.js';

@@ -14,7 +14,7 @@ import type { Injection } from '../learn/advice-effect.js';
 import type { SessionTrace } from '../core/types.js';
 import { formatDoctor, runDoctor } from '../doctor/doctor.js';
 import { loadLatency } from '../doctor/latency.js';
-import { evalHistory } from '../doctor/learning-repo.js';
+import { evalHistory } from '../shell/learning-repo.js';
 import { spoolState } from '../doctor/state-checks.js';
 import { buildTraces } from '../learn/traces.js';
 import type { LearnResult } from '../learn/types.js';

@@ -23,6 +23,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { cmpStr } from '../core/cmp-str.js';
+import { gitEnv, isRepoTop, ourGitEnv } from '../shell/learning-repo.js';
 import { writeFileWhole } from '../shell/write-whole.js';
 
 export const DEFAULT_ALLOWED_PREFIXES: readonly string[] = [
@@ -105,27 +106,16 @@ export function checkLearningPath(p: string, prefixes: readonly string[] = DEFAU
 
 // ---- git access -----------------------------------------------------------------------------
 
-/** Env keys simple-git guards; ambient ones are dropped, ours must be listed in allowEnvironment. */
-const GUARDED_PLAIN = new Set(['editor', 'pager', 'prefix', 'ssh_askpass', 'visual']);
-function isGuardedEnvKey(key: string): boolean {
-  const k = key.toLowerCase().trim();
-  return k.startsWith('git') || GUARDED_PLAIN.has(k);
-}
-
+/** simple-git with the environment of shell/learning-repo.ts (simple-git guards the keys it drops; ours must be allowed). */
 function makeGit(baseDir: string, extra: Readonly<Record<string, string>>): SimpleGit {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !isGuardedEnvKey(k)) env[k] = v;
-  // Read-only calls must not refresh (rewrite) the user's index behind their back.
-  const ours: Record<string, string> = { GIT_OPTIONAL_LOCKS: '0', GIT_TERMINAL_PROMPT: '0', ...extra };
-  Object.assign(env, ours);
   return simpleGit({
     baseDir,
-    allowEnvironment: Object.keys(ours),
+    allowEnvironment: Object.keys(ourGitEnv(extra)),
     // The caller's env (tests: GIT_CONFIG_GLOBAL) is trusted; nothing here comes from user data.
     unsafe: { allowUnsafeConfigPaths: true },
     // A signing prompt or a stuck process must not hang a nightly job forever.
     timeout: { block: 120_000 },
-  }).env(env);
+  }).env(gitEnv(extra));
 }
 
 async function raw(git: SimpleGit, args: string[]): Promise<string> {
@@ -455,14 +445,8 @@ export async function readCommittedFiles(
   } catch {
     return files;
   }
+  if (!isRepoTop(real, opts.env)) return files;
   const git = makeGit(real, { ...(opts.env ?? {}), GIT_LITERAL_PATHSPECS: '1' });
-  let top: string;
-  try {
-    top = (await git.raw(['rev-parse', '--show-toplevel'])).trim();
-  } catch {
-    return files;
-  }
-  if (top === '' || (await fs.realpath(top)) !== real) return files;
   const head = (await raw(git, ['rev-parse', '-q', '--verify', 'HEAD^{commit}'])).trim();
   if (head === '') return files;
   const specs = prefixes.map((p) => p.replace(/\/+$/, ''));
@@ -487,13 +471,8 @@ export async function ensureLearningRepo(
 ): Promise<{ created: boolean }> {
   await fs.mkdir(dir, { recursive: true });
   const real = await fs.realpath(dir);
-  const git = makeGit(real, env);
-  try {
-    const top = (await git.raw(['rev-parse', '--show-toplevel'])).trim();
-    if (top !== '' && (await fs.realpath(top)) === real) return { created: false };
-  } catch {
-    // not a repository (or only inside another one): init below
-  }
-  await raw(git, ['init', '-q', '--initial-branch=main']);
+  // not a repository (or only inside another one): init
+  if (isRepoTop(real, env)) return { created: false };
+  await raw(makeGit(real, env), ['init', '-q', '--initial-branch=main']);
   return { created: true };
 }

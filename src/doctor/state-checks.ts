@@ -10,7 +10,7 @@ import { parseSpoolName } from '../core/spool-name.js';
 import { runningPid } from '../daemon/daemon.js';
 import { describeLearningRepo, learningRepo, type DataPaths } from '../shell/paths.js';
 import { MIGRATIONS } from '../store/schema.js';
-import { gitAvailable, isRepoTop, lastLearningCommit } from './learning-repo.js';
+import { gitAvailable, isRepoTop, lastLearningCommit } from '../shell/learning-repo.js';
 import type { Check } from './types.js';
 
 const HOUR = 3_600_000;
