@@ -14,6 +14,7 @@ import { effectiveConfig } from './config-command.js';
 import { defaultContext, type CliContext } from './context.js';
 import { CliError, UsageError } from './errors.js';
 import { commitNow, describeCommit, learnNow } from './learn-commands.js';
+import { daemonShipper } from './ship-command.js';
 
 function logFile(ctx: CliContext): string {
   return path.join(ctx.paths.logs, 'daemon.log');
@@ -61,6 +62,7 @@ export function registerDaemonCommand(program: Command, ctx: CliContext): void {
             nightlyTime: config.nightly.time,
             ingest: () => withHealth(served.paths.context, () => ingestSpool({ paths: served.paths, store, maxFieldChars: config.privacy.max_field_chars })),
             learn: () => void learnNow(served),
+            ship: config.store.remote ? daemonShipper(config.store.remote, store, config, served.paths, log) : undefined,
             nightly: async (date) => {
               const pruned = enforceRetention(store, config.retention, Date.now());
               if (pruned.sessions) log(`retention: deleted ${pruned.sessions} old sessions (${pruned.events} events)`);

@@ -12,6 +12,7 @@ import { registerInstallCommands } from './install-commands.js';
 import { registerLearnCommands } from './learn-commands.js';
 import { registerOrchestrateCommand } from './orchestrate-command.js';
 import { registerReportCommands } from './report-commands.js';
+import { registerShipCommand } from './ship-command.js';
 import { registerSimulateCommand } from './simulate-command.js';
 import { CliError, EXIT } from './errors.js';
 
@@ -34,6 +35,7 @@ export async function main(argv: string[]): Promise<number> {
   registerExportCommand(program, ctx);
   registerReportCommands(program, ctx);
   registerSimulateCommand(program, ctx);
+  registerShipCommand(program, ctx);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return EXIT.ok;

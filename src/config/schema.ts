@@ -91,6 +91,19 @@ export const configSchema = z.strictObject({
       check_ms: z.number().int().min(100).max(60_000).default(30_000),
     })
     .prefault({}),
+  store: z
+    .strictObject({
+      /**
+       * the shared PostgreSQL store the daemon ships this machine's redacted events to, postgres://user@host:port/database;
+       * null = none. Keep the password out of it: PGPASSWORD or ~/.pgpass. Read from the user's config only (never a project's).
+       */
+      remote: z.string().regex(/^postgres(ql)?:\/\//, 'expected a postgres:// URL').nullable().default(null),
+      /** the team label stored with every shipped event (learn --store URL --team T learns from one team) */
+      team: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, . _ - (at most 64)').nullable().default(null),
+      /** projects (a folder, or its last segment) whose events never leave this machine */
+      exclude_projects: z.array(z.string().min(1)).default([]),
+    })
+    .prefault({}),
 });
 
 export type Config = z.infer<typeof configSchema>;

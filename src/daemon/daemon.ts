@@ -18,6 +18,11 @@ export interface DaemonDeps {
   nightlyTime: string;
   ingest: () => { inserted: number };
   learn: () => void;
+  /**
+   * ships what ingest stored to the shared store (config store.remote); never throws, time-bounded.
+   * It runs beside the step chain, not on it: a slow or absent server never delays ingest or learning.
+   */
+  ship?: () => Promise<void>;
   /** nightly learn and commit for a date; returns a line for the log */
   nightly: (date: string) => Promise<string>;
   getMeta: (key: string) => string | null;
@@ -117,6 +122,11 @@ export async function runDaemon(deps: DaemonDeps): Promise<void> {
   let learnPending = false;
   let stopping = false;
   let exitReason: string | null = null;
+  let shipping: Promise<void> | null = null;
+  const shipSoon = () => {
+    if (!deps.ship || shipping || stopping) return;
+    shipping = deps.ship().finally(() => (shipping = null));
+  };
   let leave: () => void = () => undefined;
   const unwanted = new Promise<void>((resolve) => (leave = resolve));
 
@@ -135,6 +145,8 @@ export async function runDaemon(deps: DaemonDeps): Promise<void> {
       deps.log(`ingested ${r.inserted} events`);
       learnPending = true;
     }
+    // Every step, not only after new events: a run that failed (server down) is retried by the next sweep.
+    shipSoon();
     if (learnPending && now().getTime() - lastLearn >= deps.learnIntervalMs) {
       deps.learn();
       lastLearn = now().getTime();
@@ -195,6 +207,9 @@ export async function runDaemon(deps: DaemonDeps): Promise<void> {
   clearInterval(watchdog);
   await watcher.close();
   await busy;
+  // A shipping run is let finish for a few seconds, not waited for: what it had not committed is
+  // sent again by the next daemon (the shared store ignores what it has), so nothing is lost.
+  if (shipping) await Promise.race([shipping, new Promise((r) => setTimeout(r, 5000).unref())]);
   release();
   deps.log(exitReason ? `daemon stopped: ${exitReason}` : 'daemon stopped');
 }

@@ -62,19 +62,39 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   return new PostgresStore(pool, options.origin ?? { machine_id: null, team: null });
 }
 
-async function inTransaction<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
+/**
+ * A pooled connection for `fn`. A connection the server drops while it is checked out emits 'error'
+ * (unhandled, that ends the process); here the query in flight fails instead, and the broken
+ * connection is destroyed rather than returned to the pool.
+ */
+async function withClient<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  const ignore = () => undefined;
+  client.on('error', ignore);
+  let broken: unknown = undefined;
   try {
-    await client.query('BEGIN');
-    const result = await fn(client);
-    await client.query('COMMIT');
-    return result;
+    return await fn(client);
   } catch (e) {
-    await client.query('ROLLBACK').catch(() => undefined);
+    broken = e;
     throw e;
   } finally {
-    client.release();
+    client.off('error', ignore);
+    client.release(broken instanceof Error ? broken : undefined);
   }
+}
+
+async function inTransaction<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
+  return withClient(pool, async (client) => {
+    await client.query('BEGIN');
+    try {
+      const result = await fn(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw e;
+    }
+  });
 }
 
 async function migrate(pool: Pool): Promise<void> {
@@ -168,23 +188,22 @@ class PostgresStore implements PostgresEventStore {
     if (options.project !== undefined) where.push(projectClause(args.push(options.project)));
     if (options.team !== undefined) where.push(`team = $${args.push(options.team)}`);
     const sql = `SELECT ${options.lean ? LEAN_COLUMNS : FULL_COLUMNS} FROM events ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY session_id, ts_ms, id`;
-    const client = await this.pool.connect();
-    try {
-      // A cursor lives in a transaction; REPEATABLE READ gives the whole read one snapshot.
+    // A cursor lives in a transaction; REPEATABLE READ gives the whole read one snapshot.
+    await withClient(this.pool, async (client) => {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      await client.query(`DECLARE agentops_stream NO SCROLL CURSOR FOR ${sql}`, args);
-      for (;;) {
-        const { rows } = await client.query<EventRow>(`FETCH FORWARD ${FETCH_ROWS} FROM agentops_stream`);
-        for (const row of rows) await visit(rowToRecord(row));
-        if (rows.length < FETCH_ROWS) break;
+      try {
+        await client.query(`DECLARE agentops_stream NO SCROLL CURSOR FOR ${sql}`, args);
+        for (;;) {
+          const { rows } = await client.query<EventRow>(`FETCH FORWARD ${FETCH_ROWS} FROM agentops_stream`);
+          for (const row of rows) await visit(rowToRecord(row));
+          if (rows.length < FETCH_ROWS) break;
+        }
+        await client.query('COMMIT');
+      } catch (e) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw e;
       }
-      await client.query('COMMIT');
-    } catch (e) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw e;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   async sessions(): Promise<SessionSummary[]> {

@@ -1,0 +1,142 @@
+// Shipping: copies the local store's events, already redacted at ingest, to the shared store.
+// Exactly once: the shared store ignores an id it has (ON CONFLICT DO NOTHING), and the local store
+// remembers, in its meta table, the stored-order position (EventStore.eventsAfter) of the last batch
+// the shared store committed. A crash or a lost reply between the remote commit and that note only
+// sends the batch again, which the remote counts as `already`. Failures are retried a bounded
+// number of times with exponential backoff, then left for the next run: the cursor never passes a
+// batch that was not committed.
+import { redactDeep } from '../core/redact.js';
+import type { EventRecord } from '../core/types.js';
+import { projectMatches } from '../store/async-port.js';
+import type { AsyncEventStore } from '../store/async-port.js';
+import type { EventStore } from '../store/port.js';
+
+export interface ShipReport {
+  /** newly stored in the shared store */
+  shipped: number;
+  /** the shared store had them already (a batch sent again after a crash, or another copy of it) */
+  already: number;
+  /** could not be stored in this run (after the retries); they stay for the next one */
+  failed: number;
+  /** kept local by store.exclude_projects */
+  excluded: number;
+  /** why the run stopped early, when it did */
+  error: string | null;
+}
+
+export interface ShipOptions {
+  local: EventStore;
+  /** opens the shared store (called again after a failure to open it) */
+  openRemote: () => Promise<Pick<AsyncEventStore, 'insert' | 'close'>>;
+  /** names the remote in the local meta, so each shared store has its own cursor (no credentials in it) */
+  remoteKey: string;
+  excludeProjects?: readonly string[];
+  /** longest string kept when payloads pass the redactor again (privacy.max_field_chars) */
+  maxFieldChars?: number;
+  batchSize?: number;
+  /** tries per batch, the first included */
+  maxAttempts?: number;
+  /** the first retry waits this long; each next one twice as long, up to 10 s */
+  backoffMs?: number;
+  /** stop starting new batches after this time (ms, on `now`'s clock); null = until done */
+  deadline?: number | null;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+interface Cursor {
+  seq: number;
+  /** the id stored at `seq` when it was shipped: if it is gone, the newest rows were deleted (see `start`) */
+  id: string | null;
+}
+
+export const SHIP_CURSOR_PREFIX = 'ship_cursor:';
+
+/** A remote's name for the cursor key and for logs: scheme, host, port and database; never the user or password. */
+export function remoteKey(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname}`;
+  } catch {
+    return 'postgres://(unparsable url)';
+  }
+}
+
+function readCursor(local: EventStore, key: string): Cursor {
+  try {
+    const c = JSON.parse(local.getMeta(SHIP_CURSOR_PREFIX + key) ?? 'null') as Partial<Cursor> | null;
+    if (c && typeof c.seq === 'number' && c.seq >= 0) return { seq: c.seq, id: typeof c.id === 'string' ? c.id : null };
+  } catch {
+    // unreadable: start over, which only costs duplicates the remote ignores
+  }
+  return { seq: 0, id: null };
+}
+
+/**
+ * Where to resume. A stored-order number is reused only after the newest rows were deleted (SQLite
+ * gives a new row the largest rowid plus one): then rows stored since may sit below the cursor, so
+ * the run starts over from the beginning, which is safe because the remote ignores what it has.
+ */
+function start(local: EventStore, key: string): Cursor {
+  const c = readCursor(local, key);
+  if (c.seq > 0 && c.id !== null && local.idAtSeq(c.seq) !== c.id) return { seq: 0, id: null };
+  return c;
+}
+
+/** The payload through the current redactor again: a store written by an older version gets today's rules before it leaves. */
+function redactAgain(e: EventRecord, maxFieldChars: number | undefined): EventRecord {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(e.payload);
+  } catch {
+    return { ...e, payload: '{}' };
+  }
+  const again = redactDeep(parsed, { maxFieldChars });
+  return again === parsed ? e : { ...e, payload: JSON.stringify(again) };
+}
+
+export async function shipEvents(options: ShipOptions): Promise<ShipReport> {
+  const { local, remoteKey: key } = options;
+  const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const batchSize = options.batchSize ?? 2000;
+  const maxAttempts = Math.max(1, options.maxAttempts ?? 5);
+  const exclude = options.excludeProjects ?? [];
+  const report: ShipReport = { shipped: 0, already: 0, failed: 0, excluded: 0, error: null };
+  let remote: Pick<AsyncEventStore, 'insert' | 'close'> | null = null;
+  let cursor = start(local, key);
+  try {
+    while (options.deadline == null || now() < options.deadline) {
+      const batch = local.eventsAfter(cursor.seq, batchSize);
+      if (!batch.length) break;
+      const send = batch.map((b) => b.event).filter((e) => !exclude.some((p) => projectMatches(e.project, p))).map((e) => redactAgain(e, options.maxFieldChars));
+      let stored: { inserted: number; duplicates: number } | null = null;
+      for (let attempt = 1; attempt <= maxAttempts && stored === null; attempt++) {
+        try {
+          remote ??= await options.openRemote();
+          stored = send.length ? await remote.insert(send, []) : { inserted: 0, duplicates: 0 };
+        } catch (e) {
+          report.error = (e as Error).message;
+          const out = attempt === maxAttempts || (options.deadline != null && now() >= options.deadline);
+          if (out) break;
+          await sleep(Math.min(10_000, (options.backoffMs ?? 250) * 2 ** (attempt - 1)));
+        }
+      }
+      if (stored === null) {
+        report.failed += send.length;
+        break;
+      }
+      report.error = null;
+      report.shipped += stored.inserted;
+      report.already += stored.duplicates;
+      report.excluded += batch.length - send.length;
+      // Only after the remote committed: a crash before this line sends the batch again, never skips it.
+      const last = batch[batch.length - 1]!;
+      cursor = { seq: last.seq, id: last.event.id };
+      local.setMeta(SHIP_CURSOR_PREFIX + key, JSON.stringify(cursor));
+    }
+  } finally {
+    await remote?.close().catch(() => undefined);
+  }
+  return report;
+}
