@@ -29,22 +29,11 @@
 //   shared budget. When a level runs out of work it returns the last complete level plus the
 //   patterns of the new length found so far: complete up to `maxLen` (reported), `truncated: true`.
 
-/** Sessions as one flat array: session s is items[offsets[s] .. offsets[s+1]-1]. */
-export interface SequenceDb {
-  items: Int32Array;
-  offsets: Int32Array;
-  /** item ids are 0 .. alphabet-1 */
-  alphabet: number;
-}
+import type { Projection, SequenceDb } from './sequence-db.js';
 
-/** The sessions containing a pattern, and per session the ascending positions where occurrences end. */
-export interface Projection {
-  sids: Int32Array;
-  /** ends of sids[k] are ends[offs[k] .. offs[k+1]-1]; offs.length = sids.length + 1 */
-  offs: Int32Array;
-  /** global positions in SequenceDb.items */
-  ends: Int32Array;
-}
+// the sequence database and the one-pattern queries live in sequence-db.ts; re-exported for the
+// callers that found them here
+export { indexItems, patternSessions, projectPattern, type ItemIndex, type Projection, type SequenceDb } from './sequence-db.js';
 
 export interface PrefixSpanOptions {
   minSupport: number;
@@ -81,31 +70,63 @@ interface Child {
 }
 
 export function prefixSpan<T>(db: SequenceDb, options: PrefixSpanOptions, visit: Visit<T>): MiningRun<T> {
-  const floor = Math.max(1, Math.ceil(options.minSupport));
-  const maxGap = Math.max(1, Math.floor(options.maxGap));
-  const maxLen = Math.max(0, Math.floor(options.maxLen));
-  const K = db.alphabet;
-  const { items, offsets } = db;
-  const nSessions = offsets.length - 1;
-  const found: { value: T; support: number; len: number }[] = [];
-  const top = new TopSupports(Math.max(1, options.maxPatterns));
-  let minSup = floor;
-  let work = 0;
-  let explored = 0;
-  let outOfWork = false;
+  const run = new PrefixSpanRun(db, options, visit);
+  if (run.maxLen > 0 && run.nSessions > 0) run.grow([], run.roots());
+  return run.result();
+}
+
+/**
+ * The state of one prefixSpan() run: the threshold as it rises, the work spent, and scratch buffers
+ * reused by every extension. Hot loops copy the fields they read into locals first.
+ */
+class PrefixSpanRun<T> {
+  readonly floor: number;
+  readonly maxGap: number;
+  readonly maxLen: number;
+  readonly nSessions: number;
+  private readonly K: number;
+  private readonly items: Int32Array;
+  private readonly offsets: Int32Array;
+  private readonly found: { value: T; support: number; len: number }[] = [];
+  private readonly top: TopSupports;
+  private minSup: number;
+  private work = 0;
+  private explored = 0;
+  private outOfWork = false;
   // stamp[x] = token of the last (parent, session) that saw x; tokens never repeat in a run.
-  const stamp = new Int32Array(K).fill(-1);
-  let token = 0;
+  private readonly stamp: Int32Array;
+  private token = 0;
   // scratch for the fused leaf pass
-  const firstPos = new Int32Array(K);
-  const touched = new Int32Array(K);
-  let scratch = new Int32Array(1024);
+  private readonly firstPos: Int32Array;
+  private readonly touched: Int32Array;
+  private scratch = new Int32Array(1024);
   // offs of a projection with one end per session is 0, 1, 2, …: share one array
-  const identity = new Int32Array(nSessions + 1);
-  for (let i = 0; i <= nSessions; i++) identity[i] = i;
+  private readonly identity: Int32Array;
+
+  constructor(
+    db: SequenceDb,
+    private readonly options: PrefixSpanOptions,
+    private readonly visit: Visit<T>,
+  ) {
+    this.floor = Math.max(1, Math.ceil(options.minSupport));
+    this.maxGap = Math.max(1, Math.floor(options.maxGap));
+    this.maxLen = Math.max(0, Math.floor(options.maxLen));
+    this.K = db.alphabet;
+    this.items = db.items;
+    this.offsets = db.offsets;
+    this.nSessions = db.offsets.length - 1;
+    this.top = new TopSupports(Math.max(1, options.maxPatterns));
+    this.minSup = this.floor;
+    this.stamp = new Int32Array(this.K).fill(-1);
+    this.firstPos = new Int32Array(this.K);
+    this.touched = new Int32Array(this.K);
+    this.identity = new Int32Array(this.nSessions + 1);
+    for (let i = 0; i <= this.nSessions; i++) this.identity[i] = i;
+  }
 
   /** Prefix sums over the frequent items: where each child's sids and ends start in flat buffers. */
-  const layout = (supp: Int32Array, npos: Int32Array | null) => {
+  private layout(supp: Int32Array, npos: Int32Array | null): { freq: number[]; sidBase: Int32Array; endBase: Int32Array; nS: number; nE: number } {
+    const { K, minSup } = this;
     const freq: number[] = [];
     const sidBase = new Int32Array(K);
     const endBase = new Int32Array(K);
@@ -120,31 +141,23 @@ export function prefixSpan<T>(db: SequenceDb, options: PrefixSpanOptions, visit:
       nE += npos ? npos[x]! : 0;
     }
     return { freq, sidBase, endBase, nS, nE };
-  };
+  }
 
-  const children = (freq: number[], supp: Int32Array, sids: Int32Array, sidBase: Int32Array, offsFor: (x: number) => Int32Array, endsFor: (x: number) => Int32Array): Child[] => {
-    const out: Child[] = freq.map((x) => ({
-      item: x,
-      proj: { sids: sids.subarray(sidBase[x]!, sidBase[x]! + supp[x]!), offs: offsFor(x), ends: endsFor(x) },
-    }));
-    // most frequent first (raises the top-k threshold early), then by item id: deterministic
-    return out.sort((a, b) => b.proj.sids.length - a.proj.sids.length || a.item - b.item);
-  };
-
-  const ensureScratch = (n: number): void => {
-    if (n <= scratch.length) return;
-    const bigger = new Int32Array(Math.max(scratch.length * 2, n));
-    bigger.set(scratch);
-    scratch = bigger;
-  };
+  private ensureScratch(n: number): void {
+    if (n <= this.scratch.length) return;
+    const bigger = new Int32Array(Math.max(this.scratch.length * 2, n));
+    bigger.set(this.scratch);
+    this.scratch = bigger;
+  }
 
   /**
    * Builds full projections (every end) of the frequent items. Parent k is session sidAt[k] (k itself
    * when sidAt is null); its scanned positions are pos[bounds[k] .. bounds[k+1]-1], or the indices
    * themselves when pos is null.
    */
-  const fill = (supp: Int32Array, npos: Int32Array, nP: number, sidAt: Int32Array | null, bounds: Int32Array, pos: Int32Array | null): Child[] => {
-    const { freq, sidBase, endBase, nS, nE } = layout(supp, npos);
+  private fill(supp: Int32Array, npos: Int32Array, nP: number, sidAt: Int32Array | null, bounds: Int32Array, pos: Int32Array | null): Child[] {
+    const { K, items, minSup } = this;
+    const { freq, sidBase, endBase, nS, nE } = this.layout(supp, npos);
     if (freq.length === 0) return [];
     const sids = new Int32Array(nS);
     const offs = new Int32Array(nS + freq.length);
@@ -182,12 +195,14 @@ export function prefixSpan<T>(db: SequenceDb, options: PrefixSpanOptions, visit:
       },
       (x) => ends.subarray(endBase[x]!, endBase[x]! + npos[x]!),
     );
-  };
+  }
 
-  // Level 1: every position of every item, no gap constraint.
-  const roots = (): Child[] => {
+  /** Level 1: every position of every item, no gap constraint. */
+  roots(): Child[] {
+    const { K, items, offsets, nSessions, stamp } = this;
     const supp = new Int32Array(K);
     const npos = new Int32Array(K);
+    let token = this.token;
     for (let s = 0; s < nSessions; s++) {
       const tok = token++;
       for (let j = offsets[s]!; j < offsets[s + 1]!; j++) {
@@ -199,13 +214,15 @@ export function prefixSpan<T>(db: SequenceDb, options: PrefixSpanOptions, visit:
         }
       }
     }
-    work += 2 * items.length;
-    return fill(supp, npos, nSessions, null, offsets, null);
-  };
+    this.token = token;
+    this.work += 2 * items.length;
+    return this.fill(supp, npos, nSessions, null, offsets, null);
+  }
 
   // Non-leaf extension: one pass over the union of the windows after each end counts supports and
   // records the scanned positions; fill() then distributes them to the frequent items.
-  const extendFull = (parent: Projection): Child[] => {
+  private extendFull(parent: Projection): Child[] {
+    const { K, items, offsets, stamp, maxGap } = this;
     const supp = new Int32Array(K);
     const npos = new Int32Array(K);
     const pS = parent.sids;
@@ -213,8 +230,9 @@ export function prefixSpan<T>(db: SequenceDb, options: PrefixSpanOptions, visit:
     const pE = parent.ends;
     const nP = pS.length;
     const bounds = new Int32Array(nP + 1);
-    ensureScratch(pE.length * maxGap);
-    const buf = scratch;
+    this.ensureScratch(pE.length * maxGap);
+    const buf = this.scratch;
+    let token = this.token;
     let m = 0;
     for (let k = 0; k < nP; k++) {
       bounds[k] = m;
@@ -238,20 +256,23 @@ export function prefixSpan<T>(db: SequenceDb, options: PrefixSpanOptions, visit:
         if (to > scanned) scanned = to;
       }
     }
+    this.token = token;
     bounds[nP] = m;
-    work += 2 * m;
-    return fill(supp, npos, nP, pS, bounds, buf);
-  };
+    this.work += 2 * m;
+    return this.fill(supp, npos, nP, pS, bounds, buf);
+  }
 
   // Leaf extension (children will not be extended): ONE pass records, per session, the earliest
   // position of every item seen in the windows; a counting sort by item then builds projections with
   // one end per session (all that tallying needs).
-  const extendLeaf = (parent: Projection): Child[] => {
+  private extendLeaf(parent: Projection): Child[] {
+    const { K, items, offsets, stamp, maxGap, firstPos, touched, identity } = this;
     const supp = new Int32Array(K);
     const pS = parent.sids;
     const pO = parent.offs;
     const pE = parent.ends;
     const nP = pS.length;
+    let token = this.token;
     let m = 0; // scratch holds (item, sid, firstPos) triples
     let scannedTotal = 0;
     for (let k = 0; k < nP; k++) {
@@ -279,7 +300,8 @@ export function prefixSpan<T>(db: SequenceDb, options: PrefixSpanOptions, visit:
         }
         if (to > scanned) scanned = to;
       }
-      ensureScratch(m + 3 * nt);
+      this.ensureScratch(m + 3 * nt);
+      const scratch = this.scratch;
       for (let t = 0; t < nt; t++) {
         const x = touched[t]!;
         supp[x]!++;
@@ -288,9 +310,12 @@ export function prefixSpan<T>(db: SequenceDb, options: PrefixSpanOptions, visit:
         scratch[m++] = firstPos[x]!;
       }
     }
-    work += scannedTotal + m / 3;
-    const { freq, sidBase, nS } = layout(supp, null);
+    this.token = token;
+    this.work += scannedTotal + m / 3;
+    const { freq, sidBase, nS } = this.layout(supp, null);
     if (freq.length === 0) return [];
+    const minSup = this.minSup;
+    const scratch = this.scratch;
     const sids = new Int32Array(nS);
     const ends = new Int32Array(nS);
     const cur = Int32Array.from(sidBase);
@@ -309,37 +334,51 @@ export function prefixSpan<T>(db: SequenceDb, options: PrefixSpanOptions, visit:
       (x) => identity.subarray(0, supp[x]! + 1),
       (x) => ends.subarray(sidBase[x]!, sidBase[x]! + supp[x]!),
     );
-  };
+  }
 
-  const grow = (prefix: number[], kids: Child[]): void => {
+  /** Visits each child of `prefix` that is still frequent, then its children, depth first. */
+  grow(prefix: number[], kids: Child[]): void {
     for (const { item, proj } of kids) {
       const support = proj.sids.length;
       // sorted by decreasing support: once one falls below the (risen) threshold, all the rest do
-      if (support < minSup) return;
-      if (work >= options.maxWork) {
-        outOfWork = true;
+      if (support < this.minSup) return;
+      if (this.work >= this.options.maxWork) {
+        this.outOfWork = true;
         return;
       }
       const pattern = [...prefix, item];
-      explored++;
-      work += support;
-      found.push({ value: visit(pattern, proj), support, len: pattern.length });
-      const t = top.add(support);
-      if (t > minSup) minSup = t;
-      if (pattern.length < maxLen) grow(pattern, pattern.length + 1 >= maxLen ? extendLeaf(proj) : extendFull(proj));
-      if (outOfWork) return;
+      this.explored++;
+      this.work += support;
+      this.found.push({ value: this.visit(pattern, proj), support, len: pattern.length });
+      const t = this.top.add(support);
+      if (t > this.minSup) this.minSup = t;
+      if (pattern.length < this.maxLen) this.grow(pattern, pattern.length + 1 >= this.maxLen ? this.extendLeaf(proj) : this.extendFull(proj));
+      if (this.outOfWork) return;
     }
-  };
-
-  if (maxLen > 0 && nSessions > 0) grow([], roots());
-  const patterns: T[] = [];
-  const lengths: number[] = [];
-  for (const f of found) {
-    if (f.support < minSup) continue;
-    patterns.push(f.value);
-    lengths.push(f.len);
   }
-  return { patterns, lengths, truncated: outOfWork || minSup > floor, explored, work, minSupport: minSup, outOfWork, maxLen };
+
+  /** The patterns that meet the final threshold, in the order they were visited. */
+  result(): MiningRun<T> {
+    const { minSup, floor, outOfWork } = this;
+    const patterns: T[] = [];
+    const lengths: number[] = [];
+    for (const f of this.found) {
+      if (f.support < minSup) continue;
+      patterns.push(f.value);
+      lengths.push(f.len);
+    }
+    return { patterns, lengths, truncated: outOfWork || minSup > floor, explored: this.explored, work: this.work, minSupport: minSup, outOfWork, maxLen: this.maxLen };
+  }
+}
+
+/** The children of a parent, as projections into flat buffers; offsFor / endsFor cut each child's part. */
+function children(freq: number[], supp: Int32Array, sids: Int32Array, sidBase: Int32Array, offsFor: (x: number) => Int32Array, endsFor: (x: number) => Int32Array): Child[] {
+  const out: Child[] = freq.map((x) => ({
+    item: x,
+    proj: { sids: sids.subarray(sidBase[x]!, sidBase[x]! + supp[x]!), offs: offsFor(x), ends: endsFor(x) },
+  }));
+  // most frequent first (raises the top-k threshold early), then by item id: deterministic
+  return out.sort((a, b) => b.proj.sids.length - a.proj.sids.length || a.item - b.item);
 }
 
 /**
@@ -431,125 +470,4 @@ export function mineDeepening<T>(db: SequenceDb, options: PrefixSpanOptions, vis
   }
   if (best === null) return prefixSpan(db, { ...options, maxLen: 0 }, visit);
   return { ...best, truncated: best.minSupport > floor, work: spent, explored };
-}
-
-/** Every position of every item, grouped by item (a CSR inverted index): built once, O(positions). */
-export interface ItemIndex {
-  /** positions of item x are pos[start[x] .. start[x+1]-1], ascending */
-  start: Int32Array;
-  pos: Int32Array;
-}
-
-export function indexItems(db: SequenceDb): ItemIndex {
-  const { items, alphabet: K } = db;
-  const start = new Int32Array(K + 1);
-  for (let j = 0; j < items.length; j++) start[items[j]! + 1]!++;
-  for (let x = 0; x < K; x++) start[x + 1]! += start[x]!;
-  const cur = start.slice(0, K);
-  const pos = new Int32Array(items.length);
-  for (let j = 0; j < items.length; j++) pos[cur[items[j]!]!++] = j;
-  return { start, pos };
-}
-
-/**
- * The projection of one given pattern (every occurrence end per session), computed directly:
- * the same window semantics as prefixSpan, following a single item per step. A reference for the
- * tests; learn() asks patternSessions() below, which needs less.
- */
-export function projectPattern(db: SequenceDb, pattern: readonly number[], maxGap: number): Projection {
-  const gap = Math.max(1, Math.floor(maxGap));
-  const { items, offsets } = db;
-  const nSessions = offsets.length - 1;
-  const empty: Projection = { sids: new Int32Array(0), offs: new Int32Array(1), ends: new Int32Array(0) };
-  if (pattern.length === 0) return empty;
-  let sids: number[] = [];
-  let offs: number[] = [0];
-  let ends: number[] = [];
-  const first = pattern[0]!;
-  for (let s = 0; s < nSessions; s++) {
-    const before = ends.length;
-    for (let j = offsets[s]!; j < offsets[s + 1]!; j++) if (items[j] === first) ends.push(j);
-    if (ends.length > before) {
-      sids.push(s);
-      offs.push(ends.length);
-    }
-  }
-  for (let step = 1; step < pattern.length; step++) {
-    const x = pattern[step]!;
-    const nSids: number[] = [];
-    const nOffs: number[] = [0];
-    const nEnds: number[] = [];
-    for (let k = 0; k < sids.length; k++) {
-      const sid = sids[k]!;
-      const last = offsets[sid + 1]! - 1;
-      const before = nEnds.length;
-      let scanned = -1;
-      for (let t = offs[k]!; t < offs[k + 1]!; t++) {
-        const e = ends[t]!;
-        const to = Math.min(e + gap, last);
-        for (let j = Math.max(e + 1, scanned + 1); j <= to; j++) if (items[j] === x) nEnds.push(j);
-        if (to > scanned) scanned = to;
-      }
-      if (nEnds.length > before) {
-        nSids.push(sid);
-        nOffs.push(nEnds.length);
-      }
-    }
-    sids = nSids;
-    offs = nOffs;
-    ends = nEnds;
-  }
-  return { sids: Int32Array.from(sids), offs: Int32Array.from(offs), ends: Int32Array.from(ends) };
-}
-
-/**
- * The sessions where a pattern occurs (same window semantics as prefixSpan), each with the end of
- * its EARLIEST occurrence, kept when `keep(sid, end)` says so. One left-to-right scan per session
- * that holds the first item, from that item's first position, stopping at the first complete
- * occurrence: `latest[k]` is the latest position where the first k+1 steps end, and step k+1 can
- * follow at j when latest[k] >= j - maxGap (the latest end is the nearest one, so no other end can
- * be in the window when it is not).
- */
-export function patternSessions(
-  db: SequenceDb,
-  pattern: readonly number[],
-  maxGap: number,
-  index: ItemIndex,
-  keep: (sid: number, end: number) => boolean = () => true,
-): Int32Array {
-  const gap = Math.max(1, Math.floor(maxGap));
-  const { items, offsets } = db;
-  const L = pattern.length;
-  const first = pattern[0];
-  if (L === 0 || first === undefined || first < 0 || first >= index.start.length - 1) return new Int32Array(0);
-  const out: number[] = [];
-  const latest = new Int32Array(L);
-  // most positions hold none of the pattern's items: one lookup skips them
-  const isStep = new Uint8Array(db.alphabet);
-  for (const x of pattern) if (x >= 0 && x < db.alphabet) isStep[x] = 1;
-  const lo = index.start[first]!;
-  const hi = index.start[first + 1]!;
-  let s = 0;
-  for (let t = lo; t < hi; ) {
-    const j0 = index.pos[t]!;
-    while (offsets[s + 1]! <= j0) s++;
-    const end = offsets[s + 1]!;
-    latest.fill(-1 - gap);
-    let found = -1;
-    for (let j = j0; j < end && found < 0; j++) {
-      const x = items[j]!;
-      if (isStep[x] === 0) continue;
-      for (let k = L - 1; k >= 0; k--) {
-        if (pattern[k] !== x) continue;
-        if (k === 0 || (latest[k - 1]! >= j - gap && latest[k - 1]! < j)) {
-          latest[k] = j;
-          if (k === L - 1) found = j;
-        }
-      }
-    }
-    if (found >= 0 && keep(s, found)) out.push(s);
-    // next session holding the first item
-    while (t < hi && index.pos[t]! < end) t++;
-  }
-  return Int32Array.from(out);
 }

@@ -31,7 +31,7 @@
 // takes the first whose own effect holds, so a recipe whose extra steps thin out its evidence is told
 // by the longest form that still carries it. A recipe of one activity X is told as X → test run ("X, then the
 // tests"), and a seed that a test run starts is never told as it is.
-import type { ItemIndex } from './prefixspan.js';
+import type { ItemIndex } from './sequence-db.js';
 import { PASS, UNKNOWN } from './outcomes.js';
 import {
   clusteredDifferenceZ,
