@@ -15,10 +15,14 @@ import { ingestSpool } from '../ingest/ingest.js';
 import { writeCaptureRules, writeContext } from '../shell/context-writer.js';
 import { learningNotice, recordLearningNotice, withHealth } from '../shell/health.js';
 import { runLearning } from '../shell/learn-run.js';
+import { learnFromSharedStore, type OrgScope } from '../org/learn-org.js';
+import { remoteKey } from '../org/ship.js';
+import { openPostgresStore } from '../store/postgres.js';
 import { packageRoot } from '../shell/package-root.js';
 import { effectiveConfig } from './config-command.js';
 import type { CliContext } from './context.js';
-import { UsageError } from './errors.js';
+import { CliError, UsageError } from './errors.js';
+import { POSTGRES_URL } from './ship-command.js';
 import { parsePositiveInt } from './capture-commands.js';
 import { table } from './table.js';
 
@@ -57,6 +61,24 @@ export function learnNow(ctx: CliContext, now = Date.now()): LearnNow {
     store.setMeta('last_learn', new Date(now).toISOString());
     return { result: run.result, ingested: ingest.inserted, sessions: run.traces.length, traces: run.traces, advice: run.advice, as_of: run.as_of, later: run.later };
   });
+}
+
+/**
+ * Learns from the shared store (src/org/learn-org.ts). This machine's planner context and
+ * learned.json are left alone: they are the local daemon's; the team gets the result through the
+ * committed library (--commit).
+ */
+async function learnShared(ctx: CliContext, url: string, scope: OrgScope, now = Date.now()): Promise<LearnNow> {
+  const { config } = effectiveConfig(ctx, null);
+  const store = await openPostgresStore({ url, maxConnections: 2 }).catch((e: unknown) => {
+    throw new CliError(`cannot open the shared store at ${remoteKey(url)}: ${(e as Error).message}`, 1);
+  });
+  try {
+    const run = await learnFromSharedStore(store, config, scope, now);
+    return { result: run.result, ingested: 0, sessions: run.traces.length, traces: run.traces, advice: run.advice, as_of: run.as_of, later: run.later };
+  } finally {
+    await store.close();
+  }
 }
 
 /** Local date of a learning run, as the nightly schedule counts days. */
@@ -102,10 +124,15 @@ export function registerLearnCommands(program: Command, ctx: CliContext): void {
     .description('ingest, mine patterns, and precompute what new sessions are told; with --commit, commit the pattern library to git')
     .option('--commit', 'render patterns/ and metrics/ and commit them to the learning repository')
     .option('--repo <dir>', 'learning repository for --commit (default: config nightly.repo, else <data>/library)')
+    .option('--store <url>', 'learn from the shared PostgreSQL store (postgres://…) instead of this machine\'s: every shipped machine\'s sessions')
+    .option('--project <name>', 'with --store: only this project\'s sessions (its folder, or the folder\'s last segment)')
+    .option('--team <label>', 'with --store: only the events shipped with this store.team label')
     .option('--json', 'print the result as JSON')
-    .action(async (opts: { json?: boolean; commit?: boolean; repo?: string }) => {
+    .action(async (opts: { json?: boolean; commit?: boolean; repo?: string; store?: string; project?: string; team?: string }) => {
       if (opts.repo && !opts.commit) throw new UsageError('--repo goes with --commit');
-      const run = learnNow(ctx);
+      if ((opts.project !== undefined || opts.team !== undefined) && !opts.store) throw new UsageError('--project and --team go with --store');
+      if (opts.store && !POSTGRES_URL.test(opts.store)) throw new UsageError(`--store must be a postgres:// URL, got "${remoteKey(opts.store)}"`);
+      const run = opts.store ? await learnShared(ctx, opts.store, { project: opts.project, team: opts.team }) : learnNow(ctx);
       const { result, ingested, sessions } = run;
       const commit = opts.commit ? await commitNow(ctx, run, new Date(), opts.repo) : null;
       if (opts.json) {

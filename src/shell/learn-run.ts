@@ -32,7 +32,7 @@ export const FIRST_REPORTED_META = 'first_reported';
 
 type Scope = 'global' | `project:${string}` | `agent:${string}`;
 
-function readFirstReports(store: EventStore): Record<string, FirstReports> {
+function readFirstReports(store: LearnMeta): Record<string, FirstReports> {
   try {
     const parsed: unknown = JSON.parse(store.getMeta(FIRST_REPORTED_META) ?? '{}');
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return {};
@@ -52,7 +52,7 @@ function readFirstReports(store: EventStore): Record<string, FirstReports> {
  * Records when each scope's patterns were first reported (this run's as_of for the new ones; earlier
  * runs' for the others, also for patterns not reported now) and returns their later evidence per scope.
  */
-function checkOnLaterSessions(store: EventStore, scopes: readonly [Scope, LearnResult, readonly SessionTrace[]][], asOf: number): Map<Scope, Map<string, LaterEvidence>> {
+function checkOnLaterSessions(store: LearnMeta, scopes: readonly [Scope, LearnResult, readonly SessionTrace[]][], asOf: number): Map<Scope, Map<string, LaterEvidence>> {
   const first = readFirstReports(store);
   const out = new Map<Scope, Map<string, LaterEvidence>>();
   for (const [scope, result, traces] of scopes) {
@@ -92,31 +92,47 @@ export function learnAll(traces: readonly SessionTrace[], config: Config, now: n
 }
 
 /**
- * Traces and injection records, streamed one session at a time: only one session's events are in
- * memory at once, so a long history costs the size of its traces, not of its events.
+ * Traces and injection records from events that arrive ordered by session, one session at a time:
+ * only one session's events are held at once, so a long history costs the size of its traces, not
+ * of its events. Fed by the local store here, by the shared store in src/org/learn-org.ts.
  */
-function readTraces(store: EventStore): { traces: SessionTrace[]; injections: Injection[] } {
-  const traces: SessionTrace[] = [];
-  const injections: Injection[] = [];
-  let session: EventRecord[] = [];
-  const flush = () => {
-    if (session.length) for (const t of buildTraces(session)) traces.push(t);
-    session = [];
-  };
-  store.forEachEvent(
-    (e) => {
-      if (session.length && session[0]!.session_id !== e.session_id) flush();
-      session.push(e);
-      if (e.event === 'AgentopsInjection') injections.push(...injectionsOf([e]));
-    },
-    { lean: true },
-  );
-  flush();
-  return { traces, injections };
+export class TraceCollector {
+  private readonly traces: SessionTrace[] = [];
+  private readonly injections: Injection[] = [];
+  private session: EventRecord[] = [];
+
+  add(e: EventRecord): void {
+    if (this.session.length && this.session[0]!.session_id !== e.session_id) this.flush();
+    this.session.push(e);
+    if (e.event === 'AgentopsInjection') this.injections.push(...injectionsOf([e]));
+  }
+
+  finish(): { traces: SessionTrace[]; injections: Injection[] } {
+    this.flush();
+    return { traces: this.traces, injections: this.injections };
+  }
+
+  private flush(): void {
+    if (this.session.length) for (const t of buildTraces(this.session)) this.traces.push(t);
+    this.session = [];
+  }
 }
 
+function readTraces(store: EventStore): { traces: SessionTrace[]; injections: Injection[] } {
+  const collector = new TraceCollector();
+  store.forEachEvent((e) => collector.add(e), { lean: true });
+  return collector.finish();
+}
+
+/** Where a learning run keeps when each pattern was first reported (FIRST_REPORTED_META). */
+export type LearnMeta = Pick<EventStore, 'getMeta' | 'setMeta'>;
+
 export function runLearning(store: EventStore, config: Config, fallbackNow: number): LearnRun {
-  const { traces, injections } = readTraces(store);
+  return learnFromTraces(readTraces(store), store, config, fallbackNow);
+}
+
+/** The learning run on traces already read (from the local store, or the shared one). */
+export function learnFromTraces({ traces, injections }: { traces: SessionTrace[]; injections: Injection[] }, meta: LearnMeta, config: Config, fallbackNow: number): LearnRun {
   // Decay is measured from the newest session, not the wall clock: rerunning on unchanged data gives
   // byte-identical results, so the nightly commit is empty when nothing new happened.
   const newest = traces.reduce((m, t) => Math.max(m, t.end_ms), -Infinity);
@@ -141,7 +157,7 @@ export function runLearning(store: EventStore, config: Config, fallbackNow: numb
   const subagents = new Map<string, LearnResult>();
   for (const [agent, ts] of byAgent) if (enough(ts.length)) subagents.set(agent, learnAll(ts, config, now));
 
-  const later = checkOnLaterSessions(store, [
+  const later = checkOnLaterSessions(meta, [
     ['global', result, traces],
     ...[...projects].map(([p, r]): [Scope, LearnResult, SessionTrace[]] => [`project:${p}`, r, byProject.get(p)!]),
     ...[...subagents].map(([a, r]): [Scope, LearnResult, SessionTrace[]] => [`agent:${a}`, r, byAgent.get(a)!]),
