@@ -32,6 +32,19 @@ describe('parseFrontmatter', () => {
     expect(fm.data.name).toBe('x');
   });
 
+  it('keeps scalars as written, and reads descriptions that are not valid YAML as Claude Code does', () => {
+    const fm = parseFrontmatter(['---', 'name: helper', 'version: 3.10', 'enabled: yes', 'empty:', 'description: Use this agent when: the user asks. Examples: <example>Context: x</example>', '  and more.', 'tools: [Read, Grep]', '---', 'Body'].join('\n'));
+    expect(fm.data).toEqual({
+      name: 'helper',
+      version: '3.10',
+      enabled: 'yes',
+      empty: '',
+      description: 'Use this agent when: the user asks. Examples: <example>Context: x</example> and more.',
+      tools: 'Read, Grep',
+    });
+    expect(fm.body).toBe('Body');
+  });
+
   it('handles CRLF and a BOM, and text without frontmatter', () => {
     expect(parseFrontmatter('\uFEFF---\r\nname: a\r\n---\r\nbody').data).toEqual({ name: 'a' });
     expect(parseFrontmatter('# no frontmatter\n')).toEqual({ data: {}, body: '# no frontmatter\n' });
