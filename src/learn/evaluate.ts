@@ -28,6 +28,7 @@
 
 import { round as roundTo } from '../core/round.js';
 import type { SessionTrace, Step } from '../core/types.js';
+import { forEachOverlap } from './lanes.js';
 import { sessionPassed } from './parallel.js';
 import { NgramPredictor } from './predict.js';
 
@@ -214,21 +215,7 @@ function containsAdjacentAnyOrder(steps: readonly Step[], a: string, b: string):
 
 function concurrentPairs(t: SessionTrace): Set<string> {
   const out = new Set<string>();
-  const lanes = new Map<string | null, Step[]>();
-  for (const s of t.steps) {
-    let lane = lanes.get(s.agent);
-    if (lane === undefined) lanes.set(s.agent, (lane = []));
-    lane.push(s);
-  }
-  for (const lane of lanes.values()) {
-    lane.sort((x, y) => x.start_ms - y.start_ms);
-    for (let i = 0; i < lane.length; i++) {
-      for (let j = i + 1; j < lane.length && (lane[j] as Step).start_ms <= (lane[i] as Step).end_ms; j++) {
-        const pair = [(lane[i] as Step).activity, (lane[j] as Step).activity].sort();
-        out.add(pair.join('\u0000'));
-      }
-    }
-  }
+  forEachOverlap(t.steps, false, (x, y) => out.add([x.activity, y.activity].sort().join('\u0000')));
   return out;
 }
 

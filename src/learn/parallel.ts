@@ -37,14 +37,21 @@
 // Activity names are interned to integers; counts live in flat typed arrays (dense up to
 // DENSE_MAX_ACTIVITIES activities, a Map beyond), so a pass over 10^6 steps stays well under a second.
 // Pure: no node:*, no clock.
+//
+// Where things are: (b) and (c) in parallel-sequences.ts, the counters and the interned corpus in
+// parallel-counts.ts, the per-lane overlap sweep of (a) in lanes.ts (shared with evaluate.ts).
 
-import type { SessionTrace, Step } from '../core/types.js';
+import type { SessionTrace } from '../core/types.js';
+import { forEachOverlap } from './lanes.js';
 import { PASS, UNKNOWN, sessionVerdict } from './outcomes.js';
+import { intern, touch, type Acc, type Corpus } from './parallel-counts.js';
+import { acceptPairs, collect, countSequences } from './parallel-sequences.js';
 import { Z95, decayWeight, median, wilsonInterval } from './stats.js';
 
 import type { ParallelPattern } from './types.js';
 
 export type { ParallelPattern };
+export { DENSE_MAX_ACTIVITIES } from './parallel-counts.js';
 
 export interface ParallelOptions {
   /** a pattern must occur in at least this many sessions (all sessions, known outcome or not) */
@@ -78,8 +85,6 @@ export const PARALLEL_DEFAULTS = {
   z: Z95,
 } as const;
 
-/** Above this many distinct activities the pair counters switch from K×K arrays to Maps. */
-export const DENSE_MAX_ACTIVITIES = 1024;
 
 // ---- session outcome and overall parallelism ------------------------------------------------
 
@@ -121,96 +126,8 @@ export function parallelismSaved(traces: SessionTrace[]): { saved_ms: number; bu
   return { saved_ms: busy - wall, busy_ms: busy, wall_ms: wall };
 }
 
-// ---- counters --------------------------------------------------------------------------------
 
-/** Counts keyed by a pair index a*K+b: a flat Int32Array when K is small, else a Map. */
-class PairCounts {
-  private readonly dense: Int32Array | null;
-  private readonly sparse: Map<number, number> | null;
-
-  constructor(k: number) {
-    this.dense = k <= DENSE_MAX_ACTIVITIES ? new Int32Array(k * k) : null;
-    this.sparse = this.dense === null ? new Map() : null;
-  }
-
-  get(key: number): number {
-    return this.dense !== null ? (this.dense[key] as number) : ((this.sparse as Map<number, number>).get(key) ?? 0);
-  }
-
-  add(key: number, v = 1): void {
-    if (this.dense !== null) this.dense[key] = (this.dense[key] as number) + v;
-    else {
-      const m = this.sparse as Map<number, number>;
-      m.set(key, (m.get(key) ?? 0) + v);
-    }
-  }
-
-  set(key: number, v: number): void {
-    if (this.dense !== null) this.dense[key] = v;
-    else (this.sparse as Map<number, number>).set(key, v);
-  }
-
-  /** Keys with a non-zero count, ascending. */
-  keys(): number[] {
-    const out: number[] = [];
-    if (this.dense !== null) {
-      for (let i = 0; i < this.dense.length; i++) if (this.dense[i] !== 0) out.push(i);
-    } else {
-      for (const [k, v] of this.sparse as Map<number, number>) if (v !== 0) out.push(k);
-      out.sort((a, b) => a - b);
-    }
-    return out;
-  }
-}
-
-/** A candidate pattern while counting: its sessions (ascending, no duplicates) and totals. */
-interface Acc {
-  members: number[];
-  sessions: number[];
-  occurrences: number;
-  saved_ms: number;
-  /** 'observed' only: the time each occurrence saved; saved_ms becomes their median */
-  overlaps?: number[];
-  dependency?: number;
-}
-
-function touch(acc: Acc, session: number): void {
-  if (acc.sessions[acc.sessions.length - 1] !== session) acc.sessions.push(session);
-}
-
-// ---- interning and outcomes -----------------------------------------------------------------
-
-interface Corpus {
-  names: string[];
-  /** main-thread steps per session, in start order */
-  main: Step[][];
-  /** main-thread activity ids per session */
-  seqs: Int32Array[];
-  ids: Map<string, number>;
-}
-
-function intern(traces: SessionTrace[]): Corpus {
-  const ids = new Map<string, number>();
-  const names: string[] = [];
-  const id = (name: string): number => {
-    let v = ids.get(name);
-    if (v === undefined) {
-      v = names.length;
-      ids.set(name, v);
-      names.push(name);
-    }
-    return v;
-  };
-  const main: Step[][] = [];
-  const seqs: Int32Array[] = [];
-  for (const t of traces) {
-    for (const s of t.steps) id(s.activity);
-    const m = t.steps.filter((s) => s.agent === null);
-    main.push(m);
-    seqs.push(Int32Array.from(m, (s) => id(s.activity)));
-  }
-  return { names, main, seqs, ids };
-}
+// ---- outcomes --------------------------------------------------------------------------------
 
 interface Outcomes {
   /** 1 passed, 0 failed, -1 unknown */
@@ -258,10 +175,6 @@ function outcomeOf(sessions: number[], oc: Outcomes, z: number): Pick<ParallelPa
   };
 }
 
-/** heuristics-miner dependency of a over b from the two directed counts */
-function dependency(ab: number, ba: number): number {
-  return (ab - ba) / (ab + ba + 1);
-}
 
 // ---- (a) observed concurrency ---------------------------------------------------------------
 
@@ -269,221 +182,36 @@ function mineObserved(traces: SessionTrace[], c: Corpus, strict: boolean): Map<n
   const K = c.names.length;
   const found = new Map<number, Acc>();
   traces.forEach((t, si) => {
-    const lanes = new Map<string | null, Step[]>();
-    for (const s of t.steps) {
-      let lane = lanes.get(s.agent);
-      if (lane === undefined) lanes.set(s.agent, (lane = []));
-      lane.push(s);
-    }
-    for (const lane of lanes.values()) {
-      lane.sort((a, b) => a.start_ms - b.start_ms);
-      for (let i = 0; i < lane.length; i++) {
-        const x = lane[i] as Step;
-        for (let j = i + 1; j < lane.length; j++) {
-          const y = lane[j] as Step;
-          // Sorted by start, so the first y that starts after x ends closes the sweep for x.
-          if (strict ? y.start_ms >= x.end_ms : y.start_ms > x.end_ms) break;
-          const a = c.ids.get(x.activity) as number;
-          const b = c.ids.get(y.activity) as number;
-          const [lo, hi] = a <= b ? [a, b] : [b, a];
-          const key = lo * K + hi;
-          let acc = found.get(key);
-          if (acc === undefined) found.set(key, (acc = { members: [lo, hi], sessions: [], occurrences: 0, saved_ms: 0, overlaps: [] }));
-          acc.occurrences++;
-          // d(x) + d(y) - |x ∪ y| = the overlap
-          acc.overlaps!.push(Math.max(0, Math.min(x.end_ms, y.end_ms) - y.start_ms));
-          touch(acc, si);
-        }
-      }
-    }
+    forEachOverlap(t.steps, strict, (x, y) => {
+      const a = c.ids.get(x.activity) as number;
+      const b = c.ids.get(y.activity) as number;
+      const [lo, hi] = a <= b ? [a, b] : [b, a];
+      const key = lo * K + hi;
+      let acc = found.get(key);
+      if (acc === undefined) found.set(key, (acc = { members: [lo, hi], sessions: [], occurrences: 0, saved_ms: 0, overlaps: [] }));
+      acc.occurrences++;
+      // d(x) + d(y) - |x ∪ y| = the overlap
+      acc.overlaps!.push(Math.max(0, Math.min(x.end_ms, y.end_ms) - y.start_ms));
+      touch(acc, si);
+    });
   });
   for (const acc of found.values()) acc.saved_ms = median(acc.overlaps!);
   return found;
 }
 
-
-// ---- (b) and (c): one counting pass over the main-thread sequences ---------------------------
-
-interface SequenceCounts {
-  /** directly-follows, non-overlapping neighbours, ordered key a*K+b */
-  df: PairCounts;
-  dfSessions: PairCounts;
-  dfOut: Float64Array;
-  dfIn: Float64Array;
-  dfTotal: number;
-  /** position pairs within the window (with multiplicity), ordered key */
-  ef: PairCounts;
-  efOut: Float64Array;
-  efIn: Float64Array;
-  efTotal: number;
-  /** unordered key lo*K+hi: sessions co-occurring within the window, and which came first there */
-  coSessions: PairCounts;
-  firstLo: PairCounts;
-  minimal: PairCounts;
-}
-
-function overlaps(x: Step, y: Step): boolean {
-  return y.start_ms <= x.end_ms;
-}
-
-function countSequences(c: Corpus, window: number): SequenceCounts {
-  const K = c.names.length;
-  const r: SequenceCounts = {
-    df: new PairCounts(K), dfSessions: new PairCounts(K), dfOut: new Float64Array(K), dfIn: new Float64Array(K), dfTotal: 0,
-    ef: new PairCounts(K), efOut: new Float64Array(K), efIn: new Float64Array(K), efTotal: 0,
-    coSessions: new PairCounts(K), firstLo: new PairCounts(K), minimal: new PairCounts(K),
+/** The reported pattern of a counted candidate. */
+function toPattern(kind: ParallelPattern['kind'], a: Acc, c: Corpus, oc: Outcomes, z: number): ParallelPattern {
+  // members by name; a pair's dependency is oriented from the first member (by name) to the second
+  const named = a.members.map((m) => c.names[m] as string);
+  const members = [...named].sort();
+  const p: ParallelPattern = {
+    members, kind, sessions: a.sessions.length, occurrences: a.occurrences,
+    ...outcomeOf(a.sessions, oc, z), saved_ms: a.saved_ms,
   };
-  const dfLast = new PairCounts(K);
-  const coLast = new PairCounts(K);
-  const lastPos = new Int32Array(K).fill(-1);
-  const seenAt = new Int32Array(K).fill(-1);
-  let stamp = 0;
-  c.seqs.forEach((seq, si) => {
-    const steps = c.main[si] as Step[];
-    const mark = si + 1;
-    for (let i = 0; i + 1 < seq.length; i++) {
-      const a = seq[i] as number;
-      const b = seq[i + 1] as number;
-      if (a === b || overlaps(steps[i] as Step, steps[i + 1] as Step)) continue;
-      const key = a * K + b;
-      r.df.add(key);
-      r.dfOut[a] = (r.dfOut[a] as number) + 1;
-      r.dfIn[b] = (r.dfIn[b] as number) + 1;
-      r.dfTotal++;
-      if (dfLast.get(key) !== mark) {
-        dfLast.set(key, mark);
-        r.dfSessions.add(key);
-      }
-    }
-    for (let j = 0; j < seq.length; j++) {
-      const b = seq[j] as number;
-      const prevB = lastPos[b] as number;
-      stamp++;
-      for (let i = j - 1; i >= 0 && i > j - window; i--) {
-        const a = seq[i] as number;
-        if (a === b) continue;
-        r.ef.add(a * K + b);
-        r.efOut[a] = (r.efOut[a] as number) + 1;
-        r.efIn[b] = (r.efIn[b] as number) + 1;
-        r.efTotal++;
-        if (seenAt[a] === stamp) continue; // first sight of a going back = its latest position
-        seenAt[a] = stamp;
-        const u = a < b ? a * K + b : b * K + a;
-        // [lastPos[a], j] is a minimal occurrence iff no b lies inside it
-        if (prevB < (lastPos[a] as number)) r.minimal.add(u);
-        if (coLast.get(u) !== mark) {
-          coLast.set(u, mark);
-          r.coSessions.add(u);
-          if (a < b) r.firstLo.add(u); // a came first and has the lower id
-        }
-      }
-      lastPos[b] = j;
-    }
-    for (const id of seq) lastPos[id] = -1;
-  });
-  return r;
-}
-
-function lift(ab: number, ba: number, out: Float64Array, inn: Float64Array, total: number, a: number, b: number): number {
-  const expected = ((out[a] as number) * (inn[b] as number) + (out[b] as number) * (inn[a] as number)) / total;
-  return expected > 0 ? (ab + ba) / expected : 0;
-}
-
-interface Accepted {
-  orderIndependent: Map<number, Acc>;
-  episodes: Map<number, Acc>;
-}
-
-function acceptPairs(c: Corpus, r: SequenceCounts, o: Required<Pick<ParallelOptions,
-  'min_sessions' | 'dependency_threshold' | 'min_order_sessions' | 'min_lift'>>): Accepted {
-  const K = c.names.length;
-  const orderIndependent = new Map<number, Acc>();
-  for (const key of r.df.keys()) {
-    const a = Math.floor(key / K);
-    const b = key % K;
-    if (a >= b) continue; // visit each unordered pair once, from its lower id
-    const ab = r.df.get(key);
-    const ba = r.df.get(b * K + a);
-    if (ba === 0) continue;
-    const sab = r.dfSessions.get(key);
-    const sba = r.dfSessions.get(b * K + a);
-    if (sab < o.min_order_sessions || sba < o.min_order_sessions || sab + sba < o.min_sessions) continue;
-    const dep = dependency(ab, ba);
-    if (Math.abs(dep) > o.dependency_threshold) continue;
-    if (lift(ab, ba, r.dfOut, r.dfIn, r.dfTotal, a, b) < o.min_lift) continue;
-    orderIndependent.set(key, { members: [a, b], sessions: [], occurrences: ab + ba, saved_ms: 0, dependency: dep });
+  if (a.dependency !== undefined) {
+    p.dependency = a.members.length === 2 && named[0] !== members[0] ? -a.dependency : a.dependency;
   }
-  const episodes = new Map<number, Acc>();
-  for (const u of r.coSessions.keys()) {
-    const a = Math.floor(u / K);
-    const b = u % K;
-    const sessions = r.coSessions.get(u);
-    if (sessions < o.min_sessions) continue;
-    const lo = r.firstLo.get(u);
-    const hi = sessions - lo;
-    if (lo < o.min_order_sessions || hi < o.min_order_sessions) continue;
-    const dep = dependency(lo, hi);
-    if (Math.abs(dep) > o.dependency_threshold) continue;
-    if (lift(r.ef.get(a * K + b), r.ef.get(b * K + a), r.efOut, r.efIn, r.efTotal, a, b) < o.min_lift) continue;
-    episodes.set(u, { members: [a, b], sessions: [], occurrences: r.minimal.get(u), saved_ms: 0, dependency: dep });
-  }
-  return { orderIndependent, episodes };
-}
-
-/** Second pass: exact session lists of the accepted pairs, and the triples built from them. */
-function collect(c: Corpus, acc: Accepted, window: number, triples: boolean): Map<number, Acc> {
-  const K = c.names.length;
-  const found = new Map<number, Acc>();
-  const lastPos = new Int32Array(K).fill(-1);
-  const seenAt = new Int32Array(K).fill(-1);
-  let stamp = 0;
-  const others: number[] = [];
-  c.seqs.forEach((seq, si) => {
-    const steps = c.main[si] as Step[];
-    for (let i = 0; i + 1 < seq.length; i++) {
-      const a = seq[i] as number;
-      const b = seq[i + 1] as number;
-      if (a === b || overlaps(steps[i] as Step, steps[i + 1] as Step)) continue;
-      const hit = acc.orderIndependent.get(a < b ? a * K + b : b * K + a);
-      if (hit !== undefined) touch(hit, si);
-    }
-    for (let j = 0; j < seq.length; j++) {
-      const b = seq[j] as number;
-      const prevB = lastPos[b] as number;
-      stamp++;
-      others.length = 0;
-      for (let i = j - 1; i >= 0 && i > j - window; i--) {
-        const a = seq[i] as number;
-        if (a === b || seenAt[a] === stamp) continue;
-        seenAt[a] = stamp;
-        const hit = acc.episodes.get(a < b ? a * K + b : b * K + a);
-        if (hit === undefined) continue;
-        touch(hit, si);
-        others.push(a);
-      }
-      if (triples) {
-        for (let x = 0; x < others.length; x++) {
-          for (let y = x + 1; y < others.length; y++) {
-            const p = others[x] as number;
-            const q = others[y] as number;
-            if (!acc.episodes.has(p < q ? p * K + q : q * K + p)) continue;
-            const [m0, m1, m2] = [b, p, q].sort((u, v) => u - v) as [number, number, number];
-            const key = (m0 * K + m1) * K + m2;
-            let t = found.get(key);
-            if (t === undefined) {
-              found.set(key, (t = { members: [m0, m1, m2], sessions: [], occurrences: 0, saved_ms: 0 }));
-            }
-            touch(t, si);
-            // shortest occurrence ending at j starts at the earlier of p, q; minimal iff no b inside
-            if (prevB < Math.min(lastPos[p] as number, lastPos[q] as number)) t.occurrences++;
-          }
-        }
-      }
-      lastPos[b] = j;
-    }
-    for (const id of seq) lastPos[id] = -1;
-  });
-  return found;
+  return p;
 }
 
 // ---- entry point -----------------------------------------------------------------------------
@@ -506,18 +234,7 @@ export function mineParallel(traces: SessionTrace[], options: ParallelOptions = 
 
   const out: ParallelPattern[] = [];
   const emit = (kind: ParallelPattern['kind'], a: Acc): void => {
-    if (a.sessions.length < min_sessions) return;
-    // members by name; a pair's dependency is oriented from the first member (by name) to the second
-    const named = a.members.map((m) => c.names[m] as string);
-    const members = [...named].sort();
-    const p: ParallelPattern = {
-      members, kind, sessions: a.sessions.length, occurrences: a.occurrences,
-      ...outcomeOf(a.sessions, oc, z), saved_ms: a.saved_ms,
-    };
-    if (a.dependency !== undefined) {
-      p.dependency = a.members.length === 2 && named[0] !== members[0] ? -a.dependency : a.dependency;
-    }
-    out.push(p);
+    if (a.sessions.length >= min_sessions) out.push(toPattern(kind, a, c, oc, z));
   };
 
   for (const a of mineObserved(traces, c, options.strict_overlap ?? PARALLEL_DEFAULTS.strict_overlap).values()) emit('observed', a);
