@@ -34,4 +34,20 @@ describe('nightly schedule', () => {
     expect(msUntilNext(at(2026, 11, 29, 2, 0), '03:00')).toBe(3_600_000);
     expect(msUntilNext(at(2026, 11, 29, 3, 0), '03:00')).toBe(86_400_000);
   });
+
+  it('the next slot is the next calendar day at the same wall-clock time across DST changes', () => {
+    const tz = process.env.TZ;
+    process.env.TZ = 'Europe/Berlin'; // clocks go forward on 2026-03-29 (a 23-hour day), back on 2026-10-25 (25 hours)
+    try {
+      const H = 3_600_000;
+      // 24 hours after the 28th's 23:30 is already the 30th 00:30: the slot must stay on the 29th
+      expect(msUntilNext(at(2026, 3, 28, 23, 30), '23:30')).toBe(23 * H);
+      expect(msUntilNext(at(2026, 3, 28, 3, 0), '03:00')).toBe(23 * H);
+      expect(msUntilNext(at(2026, 10, 24, 23, 30), '23:30')).toBe(25 * H);
+      expect(msUntilNext(at(2026, 10, 24, 3, 0), '03:00')).toBe(25 * H);
+    } finally {
+      if (tz === undefined) delete process.env.TZ;
+      else process.env.TZ = tz;
+    }
+  });
 });

@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { format } from 'date-fns';
 import type { SessionTrace } from '../core/types.js';
 import type { AdviceEffect } from '../learn/advice-effect.js';
 import type { LaterEvidence } from '../learn/prospective.js';
@@ -83,7 +84,7 @@ async function learnShared(ctx: CliContext, url: string, scope: OrgScope, now = 
 
 /** Local date of a learning run, as the nightly schedule counts days. */
 export function localDate(d: Date): string {
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+  return format(d, 'yyyy-MM-dd');
 }
 
 /** Evaluate next-activity prediction on held-out sessions, render the library and commit it. */

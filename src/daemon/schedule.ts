@@ -1,5 +1,5 @@
 // When is the nightly learn-and-commit due? Pure: `now` comes in, local time is the machine's.
-import { format, isBefore, set, subDays } from 'date-fns';
+import { addDays, format, isBefore, set, subDays } from 'date-fns';
 
 export interface NightlyDecision {
   due: boolean;
@@ -25,10 +25,14 @@ export function nightlyDue(now: Date, time: string, lastRunDate: string | null):
   return { due: lastRunDate < date, date };
 }
 
-/** Milliseconds until the next scheduled time after `now`. */
+/**
+ * Milliseconds until the next scheduled time after `now`. Tomorrow's slot is the next calendar day at
+ * the same wall-clock time (addDays), so a 23- or 25-hour day around a DST change moves neither the
+ * slot nor the day.
+ */
 export function msUntilNext(now: Date, time: string): number {
   const [hours, minutes] = time.split(':').map(Number) as [number, number];
   let next = set(now, { hours, minutes, seconds: 0, milliseconds: 0 });
-  if (!isBefore(now, next)) next = set(new Date(next.getTime() + 86_400_000), { hours, minutes });
+  if (!isBefore(now, next)) next = set(addDays(next, 1), { hours, minutes });
   return next.getTime() - now.getTime();
 }
