@@ -38,13 +38,13 @@ describe('layers (ARCHITECTURE.md is the single source)', () => {
     const dir = copyCheckout();
     append(dir, 'src/learn/recipe.ts', "import { dataPaths } from '../shell/paths.js';\nexport const planted = dataPaths;");
     append(dir, 'src/core/redact.ts', "import { readFileSync } from 'node:fs';\nexport const plantedRead = readFileSync;");
-    append(dir, 'src/learn/stats.ts', "import { Interner } from './intern.js';\nexport const plantedCycle = Interner;");
+    append(dir, 'src/learn/stats.ts', "import { Interner } from './encoded-log.js';\nexport const plantedCycle = Interner;");
     fs.writeFileSync(path.join(dir, 'src', 'stray.ts'), 'export const stray = 1;\n');
     append(dir, 'hooks/agentops-plan.mjs', "import 'zod';");
     const found = (await checkCheckout(dir)).map(formatViolation);
     expect(found).toContain('upward: src/learn/recipe.ts imports src/shell/paths.ts');
     expect(found).toContain('forbidden-package: src/core/redact.ts imports node:fs');
-    expect(found.some((v) => v.startsWith('cycle: ') && v.includes('src/learn/stats.ts') && v.includes('src/learn/intern.ts'))).toBe(true);
+    expect(found.some((v) => v.startsWith('cycle: ') && v.includes('src/learn/stats.ts') && v.includes('src/learn/encoded-log.ts'))).toBe(true);
     expect(found).toContain('unlisted: src/stray.ts is in no layer of the ARCHITECTURE.md table');
     expect(found).toContain('hook-bundle: hooks/agentops-plan.mjs imports zod');
   });

@@ -2,7 +2,7 @@
 // re-basing, JSON round trip.
 import { describe, expect, it } from 'vitest';
 import { learn } from '../src/learn/learn.js';
-import { DAY_MS } from '../src/learn/intern.js';
+import { DAY_MS } from '../src/learn/encoded-log.js';
 import { durationBucket, mergeEvidence, rebaseEvidence } from '../src/learn/evidence.js';
 import type { Evidence } from '../src/learn/types.js';
 import { plantedCorpus, trace } from './learn-helpers.js';

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { indexItems, mineDeepening, patternSessions, prefixSpan, projectPattern, type Projection, type SequenceDb } from '../src/learn/prefixspan.js';
 import { mineNgrams } from '../src/learn/ngrams.js';
 import { evidenceClasses } from '../src/learn/rank.js';
-import { encodeTraces } from '../src/learn/intern.js';
+import { encodeTraces } from '../src/learn/encoded-log.js';
 import { tallyProjection } from '../src/learn/outcomes.js';
 import { trace } from './learn-helpers.js';
 

@@ -16,7 +16,7 @@
 // which is exact for exponential decay. The serialised form is keyed by activity name.
 import { cmpStr } from '../core/cmp-str.js';
 import type { ActivityEvidence, DurationStats, Evidence, PairEvidence, Support } from './types.js';
-import { DAY_MS, type EncodedLog } from './intern.js';
+import { DAY_MS, type EncodedLog } from './encoded-log.js';
 import { decayWeight } from './stats.js';
 import { PASS, UNKNOWN } from './outcomes.js';
 

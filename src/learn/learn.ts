@@ -9,7 +9,7 @@
 // `max_gap`, the gap its evidence was measured with (1 = contiguous): match it that way.
 import type { SessionTrace } from '../core/types.js';
 import type { LearnOptions, LearnResult } from './types.js';
-import { encodeTraces, sortTraces } from './intern.js';
+import { encodeTraces, sortTraces } from './encoded-log.js';
 import { buildEvidence } from './evidence.js';
 import { indexItems, mineDeepening, patternSessions, type MiningRun, type Projection, type SequenceDb } from './prefixspan.js';
 import { mineNgrams } from './ngrams.js';

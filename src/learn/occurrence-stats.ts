@@ -6,7 +6,7 @@
 import { PASS, UNKNOWN } from './outcomes.js';
 import { normalQuantile } from './stats.js';
 
-/** The encoded log as recipe naming reads it (intern.ts EncodedLog has these fields). */
+/** The encoded log as recipe naming reads it (encoded-log.ts EncodedLog has these fields). */
 export interface OccurrenceLog {
   acts: Int32Array;
   offsets: Int32Array;

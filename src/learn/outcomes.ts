@@ -23,7 +23,7 @@
 //   (error_rate, interrupted_sessions, stop_failure_sessions), never mixed into it.
 import type { SessionTrace, Step } from '../core/types.js';
 import type { Support } from './types.js';
-import type { EncodedLog } from './intern.js';
+import type { EncodedLog } from './encoded-log.js';
 import type { Projection } from './prefixspan.js';
 
 export const PASS = 1;

@@ -14,7 +14,7 @@
 // Sequences are padded with a begin-of-session symbol, so the first activity of a session is
 // predicted from "session start" (order >= 1) rather than from nothing.
 // Ties are broken by activity name, so predictions do not depend on input order. Pure.
-import { Interner } from './intern.js';
+import { Interner } from './encoded-log.js';
 
 export interface PredictorOptions {
   /** longest context used, in previous activities (0 = unconditional frequency), at most 3 */

@@ -6,7 +6,7 @@
 // recomputes from all of them, so the later evidence accumulates as the user works, and a pattern
 // that drops out of the reports and comes back keeps its first D.
 //
-// Counting is the learner's (outcomes.ts, intern.ts): a session's sequence is its main thread
+// Counting is the learner's (outcomes.ts, encoded-log.ts): a session's sequence is its main thread
 // (laneOf), its outcome is its last test run (sessions without one are left out), and a session
 // counts WITH the pattern only when an occurrence ends at or before that run, matched with the
 // pattern's own max_gap (1 = contiguous); an occurrence after the last test run cannot have caused it,
@@ -21,7 +21,7 @@
 //              side (or 0), though the interval still covers 0.
 // - pending:   anything else: not enough later sessions to say yet.
 import type { SessionTrace } from '../core/types.js';
-import { laneOf } from './intern.js';
+import { laneOf } from './encoded-log.js';
 import { UNKNOWN, PASS, sessionVerdict, verdictAt } from './outcomes.js';
 import { containsGapped } from './evaluate.js';
 import { newcombeInterval } from './rank.js';

@@ -11,7 +11,7 @@
 import type { Actor, EventRecord, SessionTrace, Step } from '../core/types.js';
 import { pairToolCalls } from '../core/pairing.js';
 import { makeVocabulary, type Vocabulary, type VocabularyOptions } from './vocabulary.js';
-import { sortTraces } from './intern.js';
+import { sortTraces } from './encoded-log.js';
 
 export interface TraceOptions {
   /** vocabulary options, or a ready vocabulary */

@@ -1,6 +1,6 @@
 // Shapes of the learner's output and of its serialisable evidence. Pure types.
 // Everything here is JSON-serialisable and keyed by activity NAME: integer ids are only an
-// in-memory detail of one learn() run (see intern.ts).
+// in-memory detail of one learn() run (see encoded-log.ts).
 
 /**
  * Session-level counts for one activity, edge or pattern. Additive across disjoint sets of sessions.
