@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { EventRecord, QuarantineRecord } from '../core/types.js';
 import { gitRootResolver } from '../ingest/project-root.js';
 import { DEFAULT_MAX_FIELD_CHARS } from '../ingest/ingest.js';
-import { runNormalizeJob, type NormalizeJob } from '../ingest/jobs.js';
+import { runNormalizeJob, type NormalizeJob } from '../ingest/normalize-job.js';
 import { defaultWorkerCount, WorkerPool, workerFileFor } from '../ingest/worker-pool.js';
 import type { NormalizedBackfill } from './batch.js';
 import type { EventStore } from '../store/port.js';

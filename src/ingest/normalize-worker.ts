@@ -1,6 +1,6 @@
 // The normalize worker (bundled as dist/normalize-worker.js): normalizes backfill payloads for
-// worker-pool.ts. A job is the same pure work the backfilling thread would do itself; see jobs.ts.
-import { runNormalizeJob, type NormalizeJob } from './jobs.js';
+// worker-pool.ts. A job is the same pure work the backfilling thread would do itself; see normalize-job.ts.
+import { runNormalizeJob, type NormalizeJob } from './normalize-job.js';
 import { gitRootResolver } from './project-root.js';
 import { serveJobs } from './worker-serve.js';
 
