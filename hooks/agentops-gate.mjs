@@ -110,25 +110,38 @@ var LOCAL_COMMANDS = /* @__PURE__ */ new Set([
 ]);
 var NOT_A_PROMPT = /^\s*<(local-command-stdout|local-command-stderr|local-command-caveat|bash-input|bash-stdout|bash-stderr|command-message|user-memory-input)>/;
 function createTranscriptConverter(sessionHint, options = {}) {
-  const stats = { lines: 0, malformed: 0, skipped: 0, skipped_types: {}, payloads: 0, orphan_results: 0, unfinished_calls: 0 };
-  const pending = /* @__PURE__ */ new Map();
-  const sessions = /* @__PURE__ */ new Map();
-  const agents = /* @__PURE__ */ new Map();
-  const chain = /* @__PURE__ */ new Map();
-  const taskPrompts = /* @__PURE__ */ new Map();
-  let lastTs = null;
-  let lineNo = 0;
-  function skip(type) {
-    stats.skipped++;
-    stats.skipped_types[type] = (stats.skipped_types[type] ?? 0) + 1;
+  return new TranscriptConversion(sessionHint, options);
+}
+var TranscriptConversion = class {
+  constructor(sessionHint, options) {
+    this.sessionHint = sessionHint;
+    this.options = options;
   }
-  function emit(out, id, ts_ms, value) {
+  sessionHint;
+  options;
+  counts = { lines: 0, malformed: 0, skipped: 0, skipped_types: {}, payloads: 0, orphan_results: 0, unfinished_calls: 0 };
+  pending = /* @__PURE__ */ new Map();
+  sessions = /* @__PURE__ */ new Map();
+  /** agents keyed by agent id */
+  agents = /* @__PURE__ */ new Map();
+  /** inline sidechain line uuid → its agent (old CLIs inline subagent lines in the session file) */
+  chain = /* @__PURE__ */ new Map();
+  /** Agent/Task prompts not yet matched to a sidechain, to link inline subagents to their call */
+  taskPrompts = /* @__PURE__ */ new Map();
+  lastTs = null;
+  lineNo = 0;
+  skip(type) {
+    this.counts.skipped++;
+    this.counts.skipped_types[type] = (this.counts.skipped_types[type] ?? 0) + 1;
+  }
+  emit(out, id, ts_ms, value) {
     out.push({ id, ts_ms, value });
-    stats.payloads++;
+    this.counts.payloads++;
   }
-  function base(event, session, cwd, line, agent) {
+  /** Fields every hook payload carries, in the order hooks send them. */
+  base(event, session, cwd, line, agent) {
     const v = { session_id: session };
-    if (options.transcriptPath !== void 0) v.transcript_path = options.transcriptPath;
+    if (this.options.transcriptPath !== void 0) v.transcript_path = this.options.transcriptPath;
     if (cwd !== null) v.cwd = cwd;
     const mode = line ? str(line.permissionMode) : null;
     if (mode !== null) v.permission_mode = mode;
@@ -141,22 +154,23 @@ function createTranscriptConverter(sessionHint, options = {}) {
     }
     return v;
   }
-  function agentTypeFor(agentId) {
-    return options.agentType ?? (agentId !== null ? options.agentTypes?.get(agentId) : void 0) ?? "unknown";
+  agentTypeFor(agentId) {
+    return this.options.agentType ?? (agentId !== null ? this.options.agentTypes?.get(agentId) : void 0) ?? "unknown";
   }
-  function agentOf(line, uuid, session, cwd, ts, out) {
-    const explicitId = str(line.agentId) ?? options.agentId ?? null;
+  /** The subagent a sidechain line belongs to; a new one (with SubagentStart) for its first line. */
+  agentOf(line, uuid, session, cwd, ts, out) {
+    const explicitId = str(line.agentId) ?? this.options.agentId ?? null;
     const parent = str(line.parentUuid);
-    let agent = explicitId !== null ? agents.get(explicitId) : parent !== null ? chain.get(parent) : void 0;
+    let agent = explicitId !== null ? this.agents.get(explicitId) : parent !== null ? this.chain.get(parent) : void 0;
     if (agent === void 0) {
       const prompt = promptText(line);
-      const taskId = prompt === null ? void 0 : taskPrompts.get(prompt);
-      const task2 = taskId === void 0 ? void 0 : pending.get(taskId);
-      if (taskId !== void 0) taskPrompts.delete(prompt);
+      const taskId = prompt === null ? void 0 : this.taskPrompts.get(prompt);
+      const task2 = taskId === void 0 ? void 0 : this.pending.get(taskId);
+      if (taskId !== void 0) this.taskPrompts.delete(prompt);
       const fork = explicitId === null ? null : INTERNAL_FORK.exec(explicitId);
       agent = {
         agent_id: explicitId ?? `sidechain-${uuid}`,
-        agent_type: task2 ? subagentTypeOf(task2.input) : fork?.[1] ?? agentTypeFor(explicitId),
+        agent_type: task2 ? subagentTypeOf(task2.input) : fork?.[1] ?? this.agentTypeFor(explicitId),
         session,
         cwd,
         first_uuid: uuid,
@@ -165,66 +179,55 @@ function createTranscriptConverter(sessionHint, options = {}) {
         uuids: [],
         internal: prompt === "Warmup" || fork !== null
       };
-      agents.set(agent.agent_id, agent);
+      this.agents.set(agent.agent_id, agent);
       if (!agent.internal) {
-        emit(out, `bf-${session}-${uuid}-SubagentStart`, ts, base("SubagentStart", session, cwd, line, agent));
+        this.emit(out, `bf-${session}-${uuid}-SubagentStart`, ts, this.base("SubagentStart", session, cwd, line, agent));
       }
     }
     if (explicitId === null) {
-      chain.set(uuid, agent);
+      this.chain.set(uuid, agent);
       agent.uuids.push(uuid);
     }
     agent.last_ts = ts;
     return agent;
   }
-  function closeAgent(agent, out) {
-    agents.delete(agent.agent_id);
-    for (const u of agent.uuids) chain.delete(u);
+  closeAgent(agent, out) {
+    this.agents.delete(agent.agent_id);
+    for (const u of agent.uuids) this.chain.delete(u);
     if (agent.internal) return;
-    const v = base("SubagentStop", agent.session, agent.cwd, null, agent);
+    const v = this.base("SubagentStop", agent.session, agent.cwd, null, agent);
     v.stop_hook_active = false;
-    if (options.agentTranscriptPath !== void 0) v.agent_transcript_path = options.agentTranscriptPath;
-    emit(out, `bf-${agent.session}-${agent.first_uuid}-SubagentStop`, agent.last_ts, v);
+    if (this.options.agentTranscriptPath !== void 0) v.agent_transcript_path = this.options.agentTranscriptPath;
+    this.emit(out, `bf-${agent.session}-${agent.first_uuid}-SubagentStop`, agent.last_ts, v);
   }
-  function onToolUse(block, line, session, cwd, ts, agent, out) {
+  onToolUse(block, line, session, cwd, ts, agent, out) {
     const id = str(block.id);
     const name = str(block.name);
     if (id === null || name === null) return;
     const input = block.input ?? {};
-    pending.set(id, { name, input, ts, session, agent });
+    this.pending.set(id, { name, input, ts, session, agent });
     if (AGENT_TOOLS.has(name)) {
       const prompt = str(input.prompt);
-      if (prompt !== null) taskPrompts.set(prompt, id);
+      if (prompt !== null) this.taskPrompts.set(prompt, id);
     }
-    const v = base("PreToolUse", session, cwd, line, agent);
+    const v = this.base("PreToolUse", session, cwd, line, agent);
     v.tool_name = name;
     v.tool_input = input;
     v.tool_use_id = id;
-    emit(out, `bf-${session}-${id}-PreToolUse`, ts, v);
+    this.emit(out, `bf-${session}-${id}-PreToolUse`, ts, v);
   }
-  function onToolResult(block, line, response, cwd, ts, out) {
+  onToolResult(block, line, response, cwd, ts, out) {
     const id = str(block.tool_use_id);
-    const call = id === null ? void 0 : pending.get(id);
+    const call = id === null ? void 0 : this.pending.get(id);
     if (id === null || call === void 0) {
-      stats.orphan_results++;
+      this.counts.orphan_results++;
       return;
     }
-    pending.delete(id);
+    this.pending.delete(id);
     const failed = block.is_error === true;
-    if (AGENT_TOOLS.has(call.name)) {
-      const prompt = str(call.input.prompt);
-      if (prompt !== null && taskPrompts.get(prompt) === id) taskPrompts.delete(prompt);
-      const launched = isObject(response) ? str(response.agentId) : null;
-      if (launched !== null) options.agentTypes?.set(launched, str(response.agentType) ?? subagentTypeOf(call.input));
-      for (const agent of agents.values()) {
-        if (agent.task_id === id) {
-          closeAgent(agent, out);
-          break;
-        }
-      }
-    }
+    if (AGENT_TOOLS.has(call.name)) this.onAgentResult(id, call, response, out);
     const event = failed ? "PostToolUseFailure" : "PostToolUse";
-    const v = base(event, call.session, cwd, line, call.agent);
+    const v = this.base(event, call.session, cwd, line, call.agent);
     v.tool_name = call.name;
     v.tool_input = call.input;
     if (failed) {
@@ -236,71 +239,85 @@ function createTranscriptConverter(sessionHint, options = {}) {
     }
     v.tool_use_id = id;
     v.duration_ms = Math.max(0, ts - call.ts);
-    emit(out, `bf-${call.session}-${id}-${event}`, ts, v);
+    this.emit(out, `bf-${call.session}-${id}-${event}`, ts, v);
   }
-  function onPrompt(line, uuid, session, cwd, ts, out) {
+  /** An Agent/Task call's result: remembers the agent type it launched and closes its subagent. */
+  onAgentResult(id, call, response, out) {
+    const prompt = str(call.input.prompt);
+    if (prompt !== null && this.taskPrompts.get(prompt) === id) this.taskPrompts.delete(prompt);
+    const launched = isObject(response) ? str(response.agentId) : null;
+    if (launched !== null) this.options.agentTypes?.set(launched, str(response.agentType) ?? subagentTypeOf(call.input));
+    for (const agent of this.agents.values()) {
+      if (agent.task_id === id) {
+        this.closeAgent(agent, out);
+        break;
+      }
+    }
+  }
+  onPrompt(line, uuid, session, cwd, ts, out) {
     const text = promptText(line);
     if (text === null || text.trim() === "" || text.startsWith(INTERRUPT_MARK)) return;
     const command = parseSlashCommand(text);
     if (command !== null) {
       if (LOCAL_COMMANDS.has(command.name)) return;
-      const v2 = base("UserPromptExpansion", session, cwd, line, null);
+      const v2 = this.base("UserPromptExpansion", session, cwd, line, null);
       v2.expansion_type = "slash_command";
       v2.command_name = command.name;
       v2.command_args = command.args;
       v2.prompt = command.args ? `/${command.name} ${command.args}` : `/${command.name}`;
-      emit(out, `bf-${session}-${uuid}-UserPromptExpansion`, ts, v2);
+      this.emit(out, `bf-${session}-${uuid}-UserPromptExpansion`, ts, v2);
       return;
     }
     if (NOT_A_PROMPT.test(text)) return;
-    const v = base("UserPromptSubmit", session, cwd, line, null);
+    const v = this.base("UserPromptSubmit", session, cwd, line, null);
     v.prompt = text;
-    emit(out, `bf-${session}-${uuid}-UserPromptSubmit`, ts, v);
+    this.emit(out, `bf-${session}-${uuid}-UserPromptSubmit`, ts, v);
   }
-  function push(line) {
-    stats.lines++;
-    lineNo++;
+  /** A main-thread line: SessionStart for the session's first, else it moves the session's last line. */
+  onMainLine(line, uuid, session, cwd, ts, out) {
+    const s = this.sessions.get(session);
+    if (s === void 0) {
+      const v = this.base("SessionStart", session, cwd, line, null);
+      v.source = "startup";
+      this.emit(out, `bf-${session}-${uuid}-SessionStart`, ts, v);
+      this.sessions.set(session, { last_uuid: uuid, last_ts: ts, cwd });
+    } else {
+      s.last_uuid = uuid;
+      s.last_ts = ts;
+      if (cwd !== null) s.cwd = cwd;
+    }
+  }
+  push(line) {
+    this.counts.lines++;
+    this.lineNo++;
     if (!isObject(line)) {
-      stats.malformed++;
+      this.counts.malformed++;
       return [];
     }
     const type = str(line.type) ?? "(no type)";
     if (type !== "user" && type !== "assistant") {
-      skip(type);
+      this.skip(type);
       return [];
     }
-    const ts = parseTimestamp(line.timestamp) ?? lastTs;
+    const ts = parseTimestamp(line.timestamp) ?? this.lastTs;
     if (ts === null) {
-      skip("(no timestamp)");
+      this.skip("(no timestamp)");
       return [];
     }
-    lastTs = ts;
+    this.lastTs = ts;
     const out = [];
-    const session = str(line.sessionId) ?? sessionHint;
-    const uuid = str(line.uuid) ?? `L${lineNo}`;
+    const session = str(line.sessionId) ?? this.sessionHint;
+    const uuid = str(line.uuid) ?? `L${this.lineNo}`;
     const cwd = str(line.cwd);
     const message = isObject(line.message) ? line.message : null;
     const content = message ? message.content : void 0;
     let agent = null;
-    if (line.isSidechain === true) {
-      agent = agentOf(line, uuid, session, cwd, ts, out);
-    } else {
-      const s = sessions.get(session);
-      if (s === void 0) {
-        const v = base("SessionStart", session, cwd, line, null);
-        v.source = "startup";
-        emit(out, `bf-${session}-${uuid}-SessionStart`, ts, v);
-        sessions.set(session, { last_uuid: uuid, last_ts: ts, cwd });
-      } else {
-        s.last_uuid = uuid;
-        s.last_ts = ts;
-        if (cwd !== null) s.cwd = cwd;
-      }
-    }
+    if (line.isSidechain === true) agent = this.agentOf(line, uuid, session, cwd, ts, out);
+    else this.onMainLine(line, uuid, session, cwd, ts, out);
     if (type === "assistant") {
       if (Array.isArray(content)) {
         for (const block of content) {
-          if (isObject(block) && block.type === "tool_use") onToolUse(block, line, session, cwd, ts, agent, out);
+          if (isObject(block) && block.type === "tool_use") this.onToolUse(block, line, session, cwd, ts, agent, out);
         }
       }
       return out;
@@ -308,43 +325,42 @@ function createTranscriptConverter(sessionHint, options = {}) {
     const results = Array.isArray(content) ? content.filter((b) => isObject(b) && b.type === "tool_result") : [];
     if (results.length > 0) {
       const single = results.length === 1 && "toolUseResult" in line;
-      for (const block of results) onToolResult(block, line, single ? line.toolUseResult : block.content, cwd, ts, out);
+      for (const block of results) this.onToolResult(block, line, single ? line.toolUseResult : block.content, cwd, ts, out);
       return out;
     }
-    if (agent === null && line.isMeta !== true && line.isCompactSummary !== true) onPrompt(line, uuid, session, cwd, ts, out);
+    if (agent === null && line.isMeta !== true && line.isCompactSummary !== true) this.onPrompt(line, uuid, session, cwd, ts, out);
     return out;
   }
-  return {
-    push,
-    pushText(text) {
-      let value;
-      try {
-        value = JSON.parse(text);
-      } catch {
-        stats.lines++;
-        lineNo++;
-        stats.malformed++;
-        return [];
-      }
-      return push(value);
-    },
-    finish() {
-      const out = [];
-      for (const agent of [...agents.values()]) closeAgent(agent, out);
-      stats.unfinished_calls += pending.size;
-      pending.clear();
-      taskPrompts.clear();
-      for (const [session, s] of sessions) {
-        const v = base("Stop", session, s.cwd, null, null);
-        v.stop_hook_active = false;
-        emit(out, `bf-${session}-${s.last_uuid}-Stop`, s.last_ts, v);
-      }
-      sessions.clear();
-      return out;
-    },
-    stats: () => ({ ...stats, skipped_types: { ...stats.skipped_types } })
-  };
-}
+  pushText(text) {
+    let value;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      this.counts.lines++;
+      this.lineNo++;
+      this.counts.malformed++;
+      return [];
+    }
+    return this.push(value);
+  }
+  finish() {
+    const out = [];
+    for (const agent of [...this.agents.values()]) this.closeAgent(agent, out);
+    this.counts.unfinished_calls += this.pending.size;
+    this.pending.clear();
+    this.taskPrompts.clear();
+    for (const [session, s] of this.sessions) {
+      const v = this.base("Stop", session, s.cwd, null, null);
+      v.stop_hook_active = false;
+      this.emit(out, `bf-${session}-${s.last_uuid}-Stop`, s.last_ts, v);
+    }
+    this.sessions.clear();
+    return out;
+  }
+  stats() {
+    return { ...this.counts, skipped_types: { ...this.counts.skipped_types } };
+  }
+};
 function isObject(v) {
   return v !== null && typeof v === "object" && !Array.isArray(v);
 }

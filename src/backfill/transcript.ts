@@ -114,32 +114,42 @@ const LOCAL_COMMANDS = new Set([
 const NOT_A_PROMPT = /^\s*<(local-command-stdout|local-command-stderr|local-command-caveat|bash-input|bash-stdout|bash-stderr|command-message|user-memory-input)>/;
 
 export function createTranscriptConverter(sessionHint: string, options: ConverterOptions = {}): TranscriptConverter {
-  const stats: ConverterStats = { lines: 0, malformed: 0, skipped: 0, skipped_types: {}, payloads: 0, orphan_results: 0, unfinished_calls: 0 };
-  const pending = new Map<string, PendingCall>();
-  const sessions = new Map<string, SessionState>();
-  /** agents keyed by agent id */
-  const agents = new Map<string, AgentState>();
-  /** inline sidechain line uuid → its agent (old CLIs inline subagent lines in the session file) */
-  const chain = new Map<string, AgentState>();
-  /** Agent/Task prompts not yet matched to a sidechain, to link inline subagents to their call */
-  const taskPrompts = new Map<string, string>();
-  let lastTs: number | null = null;
-  let lineNo = 0;
+  return new TranscriptConversion(sessionHint, options);
+}
 
-  function skip(type: string): void {
-    stats.skipped++;
-    stats.skipped_types[type] = (stats.skipped_types[type] ?? 0) + 1;
+/** The state of one transcript's conversion: calls waiting for their result, sessions, subagents. */
+class TranscriptConversion implements TranscriptConverter {
+  private readonly counts: ConverterStats = { lines: 0, malformed: 0, skipped: 0, skipped_types: {}, payloads: 0, orphan_results: 0, unfinished_calls: 0 };
+  private readonly pending = new Map<string, PendingCall>();
+  private readonly sessions = new Map<string, SessionState>();
+  /** agents keyed by agent id */
+  private readonly agents = new Map<string, AgentState>();
+  /** inline sidechain line uuid → its agent (old CLIs inline subagent lines in the session file) */
+  private readonly chain = new Map<string, AgentState>();
+  /** Agent/Task prompts not yet matched to a sidechain, to link inline subagents to their call */
+  private readonly taskPrompts = new Map<string, string>();
+  private lastTs: number | null = null;
+  private lineNo = 0;
+
+  constructor(
+    private readonly sessionHint: string,
+    private readonly options: ConverterOptions,
+  ) {}
+
+  private skip(type: string): void {
+    this.counts.skipped++;
+    this.counts.skipped_types[type] = (this.counts.skipped_types[type] ?? 0) + 1;
   }
 
-  function emit(out: BackfillPayload[], id: string, ts_ms: number, value: Json): void {
+  private emit(out: BackfillPayload[], id: string, ts_ms: number, value: Json): void {
     out.push({ id, ts_ms, value });
-    stats.payloads++;
+    this.counts.payloads++;
   }
 
   /** Fields every hook payload carries, in the order hooks send them. */
-  function base(event: string, session: string, cwd: string | null, line: Json | null, agent: AgentState | null): Json {
+  private base(event: string, session: string, cwd: string | null, line: Json | null, agent: AgentState | null): Json {
     const v: Json = { session_id: session };
-    if (options.transcriptPath !== undefined) v.transcript_path = options.transcriptPath;
+    if (this.options.transcriptPath !== undefined) v.transcript_path = this.options.transcriptPath;
     if (cwd !== null) v.cwd = cwd;
     const mode = line ? str(line.permissionMode) : null;
     if (mode !== null) v.permission_mode = mode;
@@ -153,24 +163,24 @@ export function createTranscriptConverter(sessionHint: string, options: Converte
     return v;
   }
 
-  function agentTypeFor(agentId: string | null): string {
-    return options.agentType ?? (agentId !== null ? options.agentTypes?.get(agentId) : undefined) ?? 'unknown';
+  private agentTypeFor(agentId: string | null): string {
+    return this.options.agentType ?? (agentId !== null ? this.options.agentTypes?.get(agentId) : undefined) ?? 'unknown';
   }
 
   /** The subagent a sidechain line belongs to; a new one (with SubagentStart) for its first line. */
-  function agentOf(line: Json, uuid: string, session: string, cwd: string | null, ts: number, out: BackfillPayload[]): AgentState {
-    const explicitId = str(line.agentId) ?? options.agentId ?? null;
+  private agentOf(line: Json, uuid: string, session: string, cwd: string | null, ts: number, out: BackfillPayload[]): AgentState {
+    const explicitId = str(line.agentId) ?? this.options.agentId ?? null;
     const parent = str(line.parentUuid);
-    let agent = explicitId !== null ? agents.get(explicitId) : parent !== null ? chain.get(parent) : undefined;
+    let agent = explicitId !== null ? this.agents.get(explicitId) : parent !== null ? this.chain.get(parent) : undefined;
     if (agent === undefined) {
       const prompt = promptText(line);
-      const taskId = prompt === null ? undefined : taskPrompts.get(prompt);
-      const task = taskId === undefined ? undefined : pending.get(taskId);
-      if (taskId !== undefined) taskPrompts.delete(prompt!);
+      const taskId = prompt === null ? undefined : this.taskPrompts.get(prompt);
+      const task = taskId === undefined ? undefined : this.pending.get(taskId);
+      if (taskId !== undefined) this.taskPrompts.delete(prompt!);
       const fork = explicitId === null ? null : INTERNAL_FORK.exec(explicitId);
       agent = {
         agent_id: explicitId ?? `sidechain-${uuid}`,
-        agent_type: task ? subagentTypeOf(task.input) : (fork?.[1] ?? agentTypeFor(explicitId)),
+        agent_type: task ? subagentTypeOf(task.input) : (fork?.[1] ?? this.agentTypeFor(explicitId)),
         session,
         cwd,
         first_uuid: uuid,
@@ -179,71 +189,59 @@ export function createTranscriptConverter(sessionHint: string, options: Converte
         uuids: [],
         internal: prompt === 'Warmup' || fork !== null,
       };
-      agents.set(agent.agent_id, agent);
+      this.agents.set(agent.agent_id, agent);
       if (!agent.internal) {
-        emit(out, `bf-${session}-${uuid}-SubagentStart`, ts, base('SubagentStart', session, cwd, line, agent));
+        this.emit(out, `bf-${session}-${uuid}-SubagentStart`, ts, this.base('SubagentStart', session, cwd, line, agent));
       }
     }
     if (explicitId === null) {
-      chain.set(uuid, agent);
+      this.chain.set(uuid, agent);
       agent.uuids.push(uuid);
     }
     agent.last_ts = ts;
     return agent;
   }
 
-  function closeAgent(agent: AgentState, out: BackfillPayload[]): void {
-    agents.delete(agent.agent_id);
-    for (const u of agent.uuids) chain.delete(u);
+  private closeAgent(agent: AgentState, out: BackfillPayload[]): void {
+    this.agents.delete(agent.agent_id);
+    for (const u of agent.uuids) this.chain.delete(u);
     if (agent.internal) return;
-    const v = base('SubagentStop', agent.session, agent.cwd, null, agent);
+    const v = this.base('SubagentStop', agent.session, agent.cwd, null, agent);
     v.stop_hook_active = false;
-    if (options.agentTranscriptPath !== undefined) v.agent_transcript_path = options.agentTranscriptPath;
+    if (this.options.agentTranscriptPath !== undefined) v.agent_transcript_path = this.options.agentTranscriptPath;
     // Keyed by the agent's first line, so a subagent file that grows later keeps one stop.
-    emit(out, `bf-${agent.session}-${agent.first_uuid}-SubagentStop`, agent.last_ts, v);
+    this.emit(out, `bf-${agent.session}-${agent.first_uuid}-SubagentStop`, agent.last_ts, v);
   }
 
-  function onToolUse(block: Json, line: Json, session: string, cwd: string | null, ts: number, agent: AgentState | null, out: BackfillPayload[]): void {
+  private onToolUse(block: Json, line: Json, session: string, cwd: string | null, ts: number, agent: AgentState | null, out: BackfillPayload[]): void {
     const id = str(block.id);
     const name = str(block.name);
     if (id === null || name === null) return;
     const input = block.input ?? {};
-    pending.set(id, { name, input, ts, session, agent });
+    this.pending.set(id, { name, input, ts, session, agent });
     if (AGENT_TOOLS.has(name)) {
       const prompt = str((input as Json).prompt);
-      if (prompt !== null) taskPrompts.set(prompt, id);
+      if (prompt !== null) this.taskPrompts.set(prompt, id);
     }
-    const v = base('PreToolUse', session, cwd, line, agent);
+    const v = this.base('PreToolUse', session, cwd, line, agent);
     v.tool_name = name;
     v.tool_input = input;
     v.tool_use_id = id;
-    emit(out, `bf-${session}-${id}-PreToolUse`, ts, v);
+    this.emit(out, `bf-${session}-${id}-PreToolUse`, ts, v);
   }
 
-  function onToolResult(block: Json, line: Json, response: unknown, cwd: string | null, ts: number, out: BackfillPayload[]): void {
+  private onToolResult(block: Json, line: Json, response: unknown, cwd: string | null, ts: number, out: BackfillPayload[]): void {
     const id = str(block.tool_use_id);
-    const call = id === null ? undefined : pending.get(id);
+    const call = id === null ? undefined : this.pending.get(id);
     if (id === null || call === undefined) {
-      stats.orphan_results++;
+      this.counts.orphan_results++;
       return;
     }
-    pending.delete(id);
+    this.pending.delete(id);
     const failed = block.is_error === true;
-    if (AGENT_TOOLS.has(call.name)) {
-      const prompt = str((call.input as Json).prompt);
-      if (prompt !== null && taskPrompts.get(prompt) === id) taskPrompts.delete(prompt);
-      const launched = isObject(response) ? str(response.agentId) : null;
-      if (launched !== null) options.agentTypes?.set(launched, str((response as Json).agentType) ?? subagentTypeOf(call.input));
-      // Hooks fire SubagentStop just before the Agent call's PostToolUse.
-      for (const agent of agents.values()) {
-        if (agent.task_id === id) {
-          closeAgent(agent, out);
-          break;
-        }
-      }
-    }
+    if (AGENT_TOOLS.has(call.name)) this.onAgentResult(id, call, response, out);
     const event = failed ? 'PostToolUseFailure' : 'PostToolUse';
-    const v = base(event, call.session, cwd, line, call.agent);
+    const v = this.base(event, call.session, cwd, line, call.agent);
     v.tool_name = call.name;
     v.tool_input = call.input;
     if (failed) {
@@ -255,75 +253,92 @@ export function createTranscriptConverter(sessionHint: string, options: Converte
     }
     v.tool_use_id = id;
     v.duration_ms = Math.max(0, ts - call.ts);
-    emit(out, `bf-${call.session}-${id}-${event}`, ts, v);
+    this.emit(out, `bf-${call.session}-${id}-${event}`, ts, v);
   }
 
-  function onPrompt(line: Json, uuid: string, session: string, cwd: string | null, ts: number, out: BackfillPayload[]): void {
+  /** An Agent/Task call's result: remembers the agent type it launched and closes its subagent. */
+  private onAgentResult(id: string, call: PendingCall, response: unknown, out: BackfillPayload[]): void {
+    const prompt = str((call.input as Json).prompt);
+    if (prompt !== null && this.taskPrompts.get(prompt) === id) this.taskPrompts.delete(prompt);
+    const launched = isObject(response) ? str(response.agentId) : null;
+    if (launched !== null) this.options.agentTypes?.set(launched, str((response as Json).agentType) ?? subagentTypeOf(call.input));
+    // Hooks fire SubagentStop just before the Agent call's PostToolUse.
+    for (const agent of this.agents.values()) {
+      if (agent.task_id === id) {
+        this.closeAgent(agent, out);
+        break;
+      }
+    }
+  }
+
+  private onPrompt(line: Json, uuid: string, session: string, cwd: string | null, ts: number, out: BackfillPayload[]): void {
     const text = promptText(line);
     if (text === null || text.trim() === '' || text.startsWith(INTERRUPT_MARK)) return;
     const command = parseSlashCommand(text);
     if (command !== null) {
       if (LOCAL_COMMANDS.has(command.name)) return;
-      const v = base('UserPromptExpansion', session, cwd, line, null);
+      const v = this.base('UserPromptExpansion', session, cwd, line, null);
       v.expansion_type = 'slash_command';
       v.command_name = command.name;
       v.command_args = command.args;
       v.prompt = command.args ? `/${command.name} ${command.args}` : `/${command.name}`;
-      emit(out, `bf-${session}-${uuid}-UserPromptExpansion`, ts, v);
+      this.emit(out, `bf-${session}-${uuid}-UserPromptExpansion`, ts, v);
       return;
     }
     if (NOT_A_PROMPT.test(text)) return;
-    const v = base('UserPromptSubmit', session, cwd, line, null);
+    const v = this.base('UserPromptSubmit', session, cwd, line, null);
     v.prompt = text;
-    emit(out, `bf-${session}-${uuid}-UserPromptSubmit`, ts, v);
+    this.emit(out, `bf-${session}-${uuid}-UserPromptSubmit`, ts, v);
   }
 
-  function push(line: unknown): BackfillPayload[] {
-    stats.lines++;
-    lineNo++;
+  /** A main-thread line: SessionStart for the session's first, else it moves the session's last line. */
+  private onMainLine(line: Json, uuid: string, session: string, cwd: string | null, ts: number, out: BackfillPayload[]): void {
+    const s = this.sessions.get(session);
+    if (s === undefined) {
+      const v = this.base('SessionStart', session, cwd, line, null);
+      v.source = 'startup';
+      this.emit(out, `bf-${session}-${uuid}-SessionStart`, ts, v);
+      this.sessions.set(session, { last_uuid: uuid, last_ts: ts, cwd });
+    } else {
+      s.last_uuid = uuid;
+      s.last_ts = ts;
+      if (cwd !== null) s.cwd = cwd;
+    }
+  }
+
+  push(line: unknown): BackfillPayload[] {
+    this.counts.lines++;
+    this.lineNo++;
     if (!isObject(line)) {
-      stats.malformed++;
+      this.counts.malformed++;
       return [];
     }
     const type = str(line.type) ?? '(no type)';
     if (type !== 'user' && type !== 'assistant') {
-      skip(type);
+      this.skip(type);
       return [];
     }
-    const ts = parseTimestamp(line.timestamp) ?? lastTs;
+    const ts = parseTimestamp(line.timestamp) ?? this.lastTs;
     if (ts === null) {
-      skip('(no timestamp)');
+      this.skip('(no timestamp)');
       return [];
     }
-    lastTs = ts;
+    this.lastTs = ts;
     const out: BackfillPayload[] = [];
-    const session = str(line.sessionId) ?? sessionHint;
-    const uuid = str(line.uuid) ?? `L${lineNo}`;
+    const session = str(line.sessionId) ?? this.sessionHint;
+    const uuid = str(line.uuid) ?? `L${this.lineNo}`;
     const cwd = str(line.cwd);
     const message = isObject(line.message) ? line.message : null;
     const content = message ? message.content : undefined;
 
     let agent: AgentState | null = null;
-    if (line.isSidechain === true) {
-      agent = agentOf(line, uuid, session, cwd, ts, out);
-    } else {
-      const s = sessions.get(session);
-      if (s === undefined) {
-        const v = base('SessionStart', session, cwd, line, null);
-        v.source = 'startup';
-        emit(out, `bf-${session}-${uuid}-SessionStart`, ts, v);
-        sessions.set(session, { last_uuid: uuid, last_ts: ts, cwd });
-      } else {
-        s.last_uuid = uuid;
-        s.last_ts = ts;
-        if (cwd !== null) s.cwd = cwd;
-      }
-    }
+    if (line.isSidechain === true) agent = this.agentOf(line, uuid, session, cwd, ts, out);
+    else this.onMainLine(line, uuid, session, cwd, ts, out);
 
     if (type === 'assistant') {
       if (Array.isArray(content)) {
         for (const block of content) {
-          if (isObject(block) && block.type === 'tool_use') onToolUse(block, line, session, cwd, ts, agent, out);
+          if (isObject(block) && block.type === 'tool_use') this.onToolUse(block, line, session, cwd, ts, agent, out);
         }
       }
       return out;
@@ -333,44 +348,45 @@ export function createTranscriptConverter(sessionHint: string, options: Converte
     if (results.length > 0) {
       // toolUseResult describes the line's one result; with several, fall back to each block's content.
       const single = results.length === 1 && 'toolUseResult' in line;
-      for (const block of results) onToolResult(block, line, single ? line.toolUseResult : block.content, cwd, ts, out);
+      for (const block of results) this.onToolResult(block, line, single ? line.toolUseResult : block.content, cwd, ts, out);
       return out;
     }
     // A sidechain's own "prompt" is the Agent call's prompt, not something the user typed.
-    if (agent === null && line.isMeta !== true && line.isCompactSummary !== true) onPrompt(line, uuid, session, cwd, ts, out);
+    if (agent === null && line.isMeta !== true && line.isCompactSummary !== true) this.onPrompt(line, uuid, session, cwd, ts, out);
     return out;
   }
 
-  return {
-    push,
-    pushText(text: string): BackfillPayload[] {
-      let value: unknown;
-      try {
-        value = JSON.parse(text);
-      } catch {
-        stats.lines++;
-        lineNo++;
-        stats.malformed++;
-        return [];
-      }
-      return push(value);
-    },
-    finish(): BackfillPayload[] {
-      const out: BackfillPayload[] = [];
-      for (const agent of [...agents.values()]) closeAgent(agent, out);
-      stats.unfinished_calls += pending.size;
-      pending.clear();
-      taskPrompts.clear();
-      for (const [session, s] of sessions) {
-        const v = base('Stop', session, s.cwd, null, null);
-        v.stop_hook_active = false;
-        emit(out, `bf-${session}-${s.last_uuid}-Stop`, s.last_ts, v);
-      }
-      sessions.clear();
-      return out;
-    },
-    stats: () => ({ ...stats, skipped_types: { ...stats.skipped_types } }),
-  };
+  pushText(text: string): BackfillPayload[] {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      this.counts.lines++;
+      this.lineNo++;
+      this.counts.malformed++;
+      return [];
+    }
+    return this.push(value);
+  }
+
+  finish(): BackfillPayload[] {
+    const out: BackfillPayload[] = [];
+    for (const agent of [...this.agents.values()]) this.closeAgent(agent, out);
+    this.counts.unfinished_calls += this.pending.size;
+    this.pending.clear();
+    this.taskPrompts.clear();
+    for (const [session, s] of this.sessions) {
+      const v = this.base('Stop', session, s.cwd, null, null);
+      v.stop_hook_active = false;
+      this.emit(out, `bf-${session}-${s.last_uuid}-Stop`, s.last_ts, v);
+    }
+    this.sessions.clear();
+    return out;
+  }
+
+  stats(): ConverterStats {
+    return { ...this.counts, skipped_types: { ...this.counts.skipped_types } };
+  }
 }
 
 // ---- helpers -------------------------------------------------------------------
