@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { ExportSession } from '../export/common.js';
-import { stepFiles } from '../export/files.js';
+import { stepFiles } from '../export/step-files.js';
 import { EXPORT_FORMATS, exportWriter, isExportFormat, type ExportFormat } from '../export/formats.js';
 import { isOtlpProtocol, OTLP_PROTOCOLS, otlpLogsUrl, type OtlpProtocol } from '../export/otlp.js';
 import { OtlpSendError, sendSessionsOtlp, type OtlpSendReport } from '../export/otlp-send.js';

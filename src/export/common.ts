@@ -10,7 +10,7 @@ import { FAIL, PASS, sessionVerdict, stepVerdict } from '../learn/outcomes.js';
 export interface ExportSession {
   trace: SessionTrace;
   /**
-   * Files each step touched, aligned with trace.steps (see files.ts); only OCEL uses them.
+   * Files each step touched, aligned with trace.steps (see step-files.ts); only OCEL uses them.
    * Absent when the steps did not come from stored events (e.g. simulated traces).
    */
   files?: readonly (readonly string[])[];

@@ -15,7 +15,7 @@
 //             object-to-object: subagent "part of" its session
 //   tool      "uses"        the tool behind the activity: "Read", "Bash" (for Bash:test), "Agent",
 //                           "Skill", "mcp:<server>"; slash commands use none
-//   file      "reads" / "writes" / "edits" / "touches"   files in the step's tool_input (files.ts),
+//   file      "reads" / "writes" / "edits" / "touches"   files in the step's tool_input (step-files.ts),
 //                           when the caller passes them. Ids hold the stored path: exports are local
 //                           files for the user, never committed, and stored payloads are redacted.
 // Static object attributes carry the time 1970-01-01T00:00:00Z, the OCEL 2.0 convention for a value
