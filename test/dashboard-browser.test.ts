@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { joinCatalog } from '../src/catalog/join.js';
 import type { InstalledInventory } from '../src/catalog/types.js';
 import { DEFAULT_CONFIG, type Config } from '../src/config/schema.js';
-import { buildReport, evalPoint, type EvalPoint, type ReportData } from '../src/report/data.js';
+import { buildReport, evalPoint, type EvalPoint, type ReportData } from '../src/report/build-report.js';
 import { renderHtml } from '../src/report/html.js';
 import { ADVICE_SERIES } from '../src/report/advice-panel.js';
 import { POWER_SERIES } from '../src/report/power-card.js';

@@ -16,7 +16,7 @@ import { checkConfig, checkDatabase, checkLearning, checkNode, checkSpool, datab
 import type { Check, DoctorReport } from '../src/doctor/types.js';
 import { CAPTURE_EVENTS } from '../src/install/hook-spec.js';
 import { install } from '../src/install/install.js';
-import type { ReportData } from '../src/report/data.js';
+import type { ReportData } from '../src/report/build-report.js';
 import { dataPaths, type DataPaths } from '../src/shell/paths.js';
 import { openMemoryStore } from '../src/store/memory.js';
 import { openSqliteStore } from '../src/store/sqlite.js';

@@ -8,7 +8,7 @@ import { loadQuality, registerReportCommands, shippedQualityFile, useColour } fr
 import type { Catalog } from '../src/catalog/types.js';
 import { ingestSpool } from '../src/ingest/ingest.js';
 import { parallelismSaved } from '../src/learn/parallel.js';
-import { buildReport, dayRange, evalPoint, type ReportData, type ReportInput } from '../src/report/data.js';
+import { buildReport, dayRange, evalPoint, type ReportData, type ReportInput } from '../src/report/build-report.js';
 import { DFG_END, DFG_START, directlyFollows } from '../src/report/dfg.js';
 import { layoutDfg } from '../src/report/dfg-layout.js';
 import { renderHtml } from '../src/report/html.js';

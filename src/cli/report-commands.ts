@@ -18,7 +18,7 @@ import { evalHistory } from '../shell/learning-repo.js';
 import { spoolState } from '../doctor/state-checks.js';
 import { buildTraces } from '../learn/traces.js';
 import type { LearnResult } from '../learn/types.js';
-import { buildReport, evalPoint, type EvalPoint, type LearnedPatterns, type ReportData } from '../report/data.js';
+import { buildReport, evalPoint, type EvalPoint, type LearnedPatterns, type ReportData } from '../report/build-report.js';
 import { renderHtml } from '../report/html.js';
 import type { QualityDoc } from '../report/power.js';
 import { renderTerminal } from '../report/terminal.js';

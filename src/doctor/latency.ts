@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { median } from '../learn/stats.js';
-import type { LatencyFigures } from '../report/data.js';
+import type { LatencyFigures } from '../report/build-report.js';
 import type { DataPaths } from '../shell/paths.js';
 
 export interface LatencyRun {

@@ -1,5 +1,5 @@
 // What `agentops-meta doctor` reports. Pure types.
-import type { LatencyFigures } from '../report/data.js';
+import type { LatencyFigures } from '../report/build-report.js';
 
 /**
  * ok: as it should be. info: worth knowing, nothing to do. warn: works, but something is off.

@@ -6,7 +6,7 @@
 import type { CatalogRow } from '../catalog/types.js';
 import type { ParallelPattern } from '../learn/parallel.js';
 import type { SequentialPattern } from '../learn/types.js';
-import type { EvalPoint, ReportData } from './data.js';
+import type { EvalPoint, ReportData } from './build-report.js';
 import { layoutDfg } from './dfg-layout.js';
 import { ADVICE_TITLE, advicePanelHtml } from './advice-panel.js';
 import { POWER_TITLE, powerPanel } from './power-card.js';

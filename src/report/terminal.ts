@@ -1,7 +1,7 @@
 // The report for a terminal: what a person takes in within ten seconds. Pure: ReportData in, text out.
 import type { SequentialPattern } from '../learn/types.js';
 import type { ParallelPattern } from '../learn/parallel.js';
-import type { ReportData } from './data.js';
+import type { ReportData } from './build-report.js';
 import { readOffSentence } from './power.js';
 import { ago, bar, duration, pct, points, sparkline, style, textTable, type Style } from './text-charts.js';
 
