@@ -381,9 +381,6 @@ function own<T>(rec: Record<string, T>, key: string): T | undefined {
   return Object.prototype.hasOwnProperty.call(rec, key) ? rec[key] : undefined;
 }
 
-// cmpStr lives in core/cmp-str.ts; kept importable from here while callers move.
-export { cmpStr };
-
 function sortedUnion(a: string[], b: string[]): string[] {
   return [...new Set([...a, ...b])].sort(cmpStr);
 }

@@ -2,7 +2,7 @@
 // of candidates that carry the same evidence (step 2). Pure.
 import type { SequentialPattern } from './types.js';
 import type { Signals, Tally } from './outcomes.js';
-import { cmpStr } from './evidence.js';
+import { cmpStr } from '../core/cmp-str.js';
 import { kishSize, newcombeInterval, twoProportionP, wilsonInterval } from './stats.js';
 
 const EPS = 1e-9;

@@ -83,7 +83,7 @@
 // the stratified comparisons of step 5 in session-sets.ts. This file runs the steps.
 import type { SequentialPattern } from './types.js';
 import type { Signals } from './outcomes.js';
-import { cmpStr } from './evidence.js';
+import { cmpStr } from '../core/cmp-str.js';
 import {
   describePattern, evidenceClasses, evidenceKey, patternKey, simpler, type Candidate, type Described, type RankTotals,
 } from './pattern-evidence.js';
