@@ -11,6 +11,7 @@ const loaders = {
   ingest: async () => (await import('./ingest.mjs')).benchIngest,
   backfill: async () => (await import('./backfill.mjs')).benchBackfill,
   learn: async () => (await import('./learn.mjs')).benchLearn,
+  'learn-miner': async () => (await import('./learn-miner.mjs')).benchLearnMiner,
   quality: async () => (await import('./quality.mjs')).benchQuality,
   orchestrate: async () => (await import('./orchestrate.mjs')).benchOrchestrate,
   loop: async () => (await import('./loop.mjs')).benchLoop,
@@ -18,7 +19,7 @@ const loaders = {
 
 const args = process.argv.slice(2);
 if (args[0] === '--one') {
-  (await loaders[args[1]]())();
+  await (await loaders[args[1]]())();
 } else {
   const chosen = args.filter((a) => a in loaders);
   console.log(`# agentops-meta benchmarks (node ${process.version}, ${new Date().toISOString()})`);
