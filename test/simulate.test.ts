@@ -181,10 +181,10 @@ describe('simulate', () => {
         expect(s.start_ms).toBe(p.ts_ms);
         expect(s.agent).toBe((p.payload.agent_type as string | undefined) ?? null);
         const tool = str(p.payload, 'tool_name');
-        if (tool === 'Bash') expect(s.activity).toMatch(/^Bash:(test|lint|typecheck|build|git)$/);
+        if (tool === 'Bash') expect(s.activity).toMatch(/^Bash:(test|lint|typecheck|build|git|format)$/);
         else if (tool === 'Agent') expect(s.activity).toBe(`Agent:${str(p.payload.tool_input as P, 'subagent_type')}`);
         else if (tool.startsWith('mcp__')) expect(s.activity).toBe('mcp:github');
-        else if (tool === 'Skill') expect(s.activity).toBe('Skill:webapp-testing');
+        else if (tool === 'Skill') expect(s.activity).toBe(`Skill:${str(p.payload.tool_input as P, 'skill')}`);
         else expect(s.activity).toBe(tool);
       }
       expect(t.prompts).toEqual(list.filter((p) => p.event === 'UserPromptSubmit').map((p) => p.payload.prompt));

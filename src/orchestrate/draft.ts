@@ -5,12 +5,15 @@
 //    among them, else over every project; of those, the ones that ended green (last test run passed).
 //    Too few green: it says so and drafts the global plan from every green session, or nothing when
 //    even those are too few. It never adds a step no green session took.
-// 2. Steps: the activities found in at least `min_share` of the green basis sessions (and at least 2),
-//    each with its evidence: in how many of them, the pass rate of every session with it vs without it,
-//    and the learned pattern it takes part in. Fewer than `thin_sessions` sessions: marked thin.
+//    Each green basis session weighs its BM25 score relative to the best one's (`similarity_power`):
+//    the closer its prompts are to the task, the more it says about the plan.
+// 2. Steps: the activities found in at least `min_share` of the green basis sessions, counted by
+//    their weights (and in at least 2 of them), each with its evidence: in how many of them, the pass
+//    rate of every session with it vs without it, and the learned pattern it takes part in. Fewer
+//    than `thin_sessions` sessions: marked thin.
 // 3. Order: for every two steps, how often the green sessions took one first (first occurrences; the
-//    similar ones weigh `order_weight`, up to `order_prior` other green sessions of the scope once);
-//    steps sorted by their summed share of wins (Borda), then neighbours swapped while the sessions
+//    similar ones weigh `order_weight` times their weight, up to `order_prior` other green sessions
+//    of the scope once); steps sorted by their summed share of wins (Borda), then neighbours swapped while the sessions
 //    took them the other way round more often (local Kemenization). Phases (phases.ts) follow that
 //    order: consecutive steps of one phase form a phase, so a phase the history returns to appears
 //    again. An ordered pair is reported when the green sessions that have both took them in that
@@ -106,6 +109,8 @@ export interface DraftOptions {
   /** false = not found installed; null = not a catalog item (built-in tools) or unknown */
   installed?: ((activity: string) => boolean | null) | null;
   top_similar?: number;
+  /** a similar green session weighs (its BM25 score / the best one's) to this power; 0: all alike */
+  similarity_power?: number;
   min_green?: number;
   min_share?: number;
   thin_sessions?: number;
@@ -120,6 +125,7 @@ export interface DraftOptions {
 
 export const DRAFT_DEFAULTS = {
   top_similar: 30,
+  similarity_power: 1,
   min_green: 3,
   min_share: 0.5,
   thin_sessions: 5,
@@ -154,33 +160,40 @@ function passRates(history: OrchestrateHistory, activity: number): { pass_rate: 
 }
 
 /** The sessions a plan is drafted from (positions in history.sessions), and how they were chosen. */
-export function selectBasis(history: OrchestrateHistory, task: string, o: Required<Pick<DraftOptions, 'top_similar' | 'min_green'>> & { project: number }):
-  { scope: BasisScope; similar: number[]; green: number[]; notes: string[] } {
-  const scored = scoreCompact(history.prompts, task).map((s) => s.id);
+export function selectBasis(history: OrchestrateHistory, task: string, o: Required<Pick<DraftOptions, 'top_similar' | 'min_green' | 'similarity_power'>> & { project: number }):
+  { scope: BasisScope; similar: number[]; green: number[]; weights: number[]; notes: string[] } {
+  const all = scoreCompact(history.prompts, task);
   const greenOf = (ids: number[]) => ids.filter((i) => history.sessions[i]?.ok === 1);
+  // The best `top_similar` sessions and their green ones, each weighing its score relative to the
+  // best green one's (to the power `similarity_power`): the closer a session is to the task, the
+  // more it says about it.
+  const pick = (list: { id: number; score: number }[]) => {
+    const similar = list.slice(0, o.top_similar);
+    const green = similar.filter((s) => history.sessions[s.id]?.ok === 1);
+    const top = green[0]?.score ?? 1;
+    return { similar: similar.map((s) => s.id), green: green.map((s) => s.id), weights: green.map((s) => (s.score / top) ** o.similarity_power) };
+  };
   const notes: string[] = [];
   if (o.project >= 0) {
-    const similar = scored.filter((i) => history.sessions[i]?.p === o.project).slice(0, o.top_similar);
-    const green = greenOf(similar);
-    if (green.length >= o.min_green) return { scope: 'project', similar, green, notes };
+    const { similar, green, weights } = pick(all.filter((s) => history.sessions[s.id]?.p === o.project));
+    if (green.length >= o.min_green) return { scope: 'project', similar, green, weights, notes };
     notes.push(`this project has ${similar.length} past session${similar.length === 1 ? '' : 's'} like the task, ${green.length} green (need ${o.min_green}): using every project's`);
   }
-  const similar = scored.slice(0, o.top_similar);
-  const green = greenOf(similar);
-  if (green.length >= o.min_green) return { scope: 'global', similar, green, notes };
+  const { similar, green, weights } = pick(all);
+  if (green.length >= o.min_green) return { scope: 'global', similar, green, weights, notes };
   const allGreen = greenOf(history.sessions.map((_, i) => i));
   if (allGreen.length >= o.min_green) {
     notes.push(`too little history like this task (${similar.length} similar session${similar.length === 1 ? '' : 's'}, ${green.length} green; need ${o.min_green}): this is the global plan, from all ${allGreen.length} green sessions`);
-    return { scope: 'all-green', similar: [], green: allGreen, notes };
+    return { scope: 'all-green', similar: [], green: allGreen, weights: allGreen.map(() => 1), notes };
   }
   notes.push(`too little history to plan from: ${history.totals.sessions} sessions recorded, ${allGreen.length} green (need ${o.min_green}); no steps are suggested`);
-  return { scope: 'none', similar, green: [], notes };
+  return { scope: 'none', similar, green: [], weights: [], notes };
 }
 
 export function draftPlan(history: OrchestrateHistory, task: string, options: DraftOptions = {}): Plan {
   const o = { ...DRAFT_DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) } as typeof DRAFT_DEFAULTS & DraftOptions;
   const project = projectIndex(history, options.project);
-  const basis = selectBasis(history, task, { top_similar: o.top_similar, min_green: o.min_green, project });
+  const basis = selectBasis(history, task, { top_similar: o.top_similar, similarity_power: o.similarity_power, min_green: o.min_green, project });
   const plan: Plan = {
     task,
     basis: { sessions: history.totals.sessions, similar: basis.similar.length, green: basis.green.length, scope: basis.scope },
@@ -208,8 +221,12 @@ export function draftPlan(history: OrchestrateHistory, task: string, options: Dr
       list.push(seq.length > 1 ? k / (seq.length - 1) : 0);
     }
   }
-  const minSessions = Math.max(2, Math.ceil(o.min_share * green.length));
-  const chosen = [...firsts].filter(([, pos]) => pos.length >= minSessions);
+  const wsum = new Map<number, number>();
+  green.forEach((seq, g) => {
+    for (const a of new Set(seq)) wsum.set(a, (wsum.get(a) ?? 0) + basis.weights[g]!);
+  });
+  const total = basis.weights.reduce((x, y) => x + y, 0);
+  const chosen = [...firsts].filter(([a, pos]) => pos.length >= 2 && wsum.get(a)! >= o.min_share * total - 1e-9);
   const position = new Map(chosen.map(([a, pos]) => [history.activities[a]!, median(pos)]));
   const goodPatterns = history.patterns.filter((p) => p.kind === 'sequential' && (p.project === project || p.project === -1))
     .sort((x, y) => Number(y.project === project) - Number(x.project === project));
@@ -266,7 +283,7 @@ export function draftPlan(history: OrchestrateHistory, task: string, options: Dr
     }
   };
   const basisSet = new Set(basis.green);
-  for (const i of basis.green) count(history.sessions[i]!.a, o.order_weight);
+  basis.green.forEach((i, g) => count(history.sessions[i]!.a, o.order_weight * basis.weights[g]!));
   // The prior: the newest `order_prior` other green sessions of the basis' scope (its project, or all).
   if (o.order_weight !== Infinity) {
     let left = o.order_prior;

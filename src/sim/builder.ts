@@ -1,6 +1,6 @@
 // Builds the simulated tool calls (inputs, responses, durations, failures) of one session. Pure.
 import { Rng } from './rng.js';
-import { ACT, EDITS, GLOBS, NOISE, NOISE_WEIGHTS, QUERIES, SEARCHES, URLS, simTestRun, type Project } from './fixtures.js';
+import { ACT, DOCS, EDITS, ERRORS, GLOBS, NOISE, QUERIES, SEARCHES, URLS, simTestRun, type Project } from './fixtures.js';
 import type { AgentPlan, CallSpec } from './model.js';
 import type { PlantedOptions } from './options.js';
 
@@ -108,7 +108,15 @@ export class Builder {
   }
 
   webSearch(): CallSpec {
-    const query = this.rng.pick(QUERIES);
+    return this.search(this.rng.pick(QUERIES));
+  }
+
+  /** A web search for an error message seen in the project. */
+  searchError(): CallSpec {
+    return this.search(this.rng.pick(ERRORS));
+  }
+
+  private search(query: string): CallSpec {
     return this.ok('WebSearch', ACT.webSearch, shared(() => ({ query }), 'ws-in', query), 900, 4500, shared(() => ({
       query, results: [{ tool_use_id: 'srvtoolu_01', content: [{ title: query, url: 'https://example.com/a' }] }],
       durationSeconds: 2.1,
@@ -200,8 +208,33 @@ export class Builder {
     return { tool_name: 'Bash', activity: ACT.test, input, duration, outcome: 'error', response: null, error: `Exit code 1\n${output}`, test };
   }
 
-  noise(): CallSpec {
-    const activity = (NOISE[this.rng.weighted(NOISE_WEIGHTS)] as { activity: string }).activity;
+  gitLog(): CallSpec {
+    return this.bash(ACT.git, 'git log --oneline -20 -- src', 'Recent changes to the sources', 20, 300,
+      '3f2a91c Fix failing case\n9b1e0d4 Add totals helper\n');
+  }
+
+  format(): CallSpec {
+    return this.bash(ACT.format, 'npx prettier --write src', 'Format the sources', 800, 4000, 'src/index.ts 41ms\n');
+  }
+
+  /** A new documentation page. */
+  writeDocs(): CallSpec {
+    const file = this.rng.pick(DOCS);
+    const content = `# ${file}\n\nHow it works, with an example.\n`;
+    const input = shared(() => ({ file_path: this.abs(file), content }), 'docs-in', this.proj, file);
+    return this.ok('Write', ACT.write, input, 10, 80, shared(() => ({
+      type: 'create', filePath: this.abs(file), content, structuredPatch: [],
+    }), 'docs-out', this.proj, file));
+  }
+
+  docsSkill(): CallSpec {
+    return this.ok('Skill', ACT.docsSkill, shared(() => ({ skill: 'docs-writer' }), 'docs-skill-in'), 5, 60,
+      shared(() => ({ success: true, commandName: 'docs-writer' }), 'docs-skill-out'));
+  }
+
+  /** A noise call, drawn with `weights` (one per NOISE activity, in its order). */
+  noise(weights: readonly number[]): CallSpec {
+    const activity = NOISE[this.rng.weighted(weights)] as string;
     switch (activity) {
       case ACT.grep: return this.grep();
       case ACT.glob: return this.glob();

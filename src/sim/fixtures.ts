@@ -1,5 +1,6 @@
-// What the simulated sessions are made of: activity names, the noise mix, projects with their files
-// and prompts, and the inputs the calls draw from. Data only (plus the test-run record). Pure.
+// What the simulated sessions are made of: activity names, the noise activities, projects with their
+// files, and the inputs the calls draw from (the prompts and the mix per task kind are in
+// task-kinds.ts). Data only (plus the test-run record). Pure.
 import type { TestRun } from '../core/types.js';
 
 // ---- activity names (as the vocabulary calls them) ------------------------------------------
@@ -23,20 +24,17 @@ export const ACT = {
   explore: 'Agent:Explore',
   reviewer: 'Agent:code-reviewer',
   general: 'Agent:general-purpose',
+  // steps only some task kinds take (task-kinds.ts)
+  format: 'Bash:format',
+  plan: 'Agent:Plan',
+  debugger: 'Agent:debugger',
+  docsSkill: 'Skill:docs-writer',
 } as const;
 
-export const NOISE: readonly { activity: string; weight: number }[] = [
-  { activity: ACT.grep, weight: 3 },
-  { activity: ACT.glob, weight: 2 },
-  { activity: ACT.webSearch, weight: 1 },
-  { activity: ACT.webFetch, weight: 1 },
-  { activity: ACT.todo, weight: 2 },
-  { activity: ACT.git, weight: 2 },
-  { activity: ACT.build, weight: 1 },
-  { activity: ACT.skill, weight: 0.7 },
-  { activity: ACT.mcp, weight: 0.7 },
+/** Activities drawn as noise between the planted blocks; their weights depend on the task kind (task-kinds.ts NOISE_MIX). */
+export const NOISE: readonly string[] = [
+  ACT.grep, ACT.glob, ACT.webSearch, ACT.webFetch, ACT.todo, ACT.git, ACT.build, ACT.skill, ACT.mcp,
 ];
-export const NOISE_WEIGHTS = NOISE.map((n) => n.weight);
 
 /** The test runner and counts the simulated vitest output stands for (one place to adjust). */
 export const SIM_TEST_RUNNER = 'vitest';
@@ -57,38 +55,17 @@ export interface Project {
   slug: string;
   files: string[];
   tests: number;
-  prompts: string[];
 }
 
 export const PROJECTS: readonly Project[] = [
-  project('billing-api', ['src/invoice.ts', 'src/tax.ts', 'src/currency.ts', 'src/routes/invoices.ts'], 48, [
-    'Fix the rounding bug in {file}: totals are off by one cent',
-    'Add VAT support for reverse-charge invoices in {file}',
-    'The invoice route returns 500 for an empty cart, please fix',
-    'Refactor {file} so currency conversion is done in one place',
-  ]),
-  project(
-    'web-dashboard',
-    ['src/App.tsx', 'src/hooks/useFilters.ts', 'src/components/Chart.tsx', 'src/api/client.ts'],
-    112,
-    [
-      'The chart in {file} flickers when filters change, fix it',
-      'Add a date-range filter and wire it into {file}',
-      'Why does the API client retry forever on 401?',
-      'Write tests for {file} and make them pass',
-    ],
-  ),
-  project('cli-tools', ['src/cli.ts', 'src/config.ts', 'src/commands/sync.ts', 'src/util/paths.ts'], 23, [
-    'sync should skip hidden files; change {file}',
-    'Add a --dry-run flag to the sync command',
-    'Config loading breaks on Windows paths, see {file}',
-    'Explain how {file} resolves the config directory',
-  ]),
+  project('billing-api', ['src/invoice.ts', 'src/tax.ts', 'src/currency.ts', 'src/routes/invoices.ts'], 48),
+  project('web-dashboard', ['src/App.tsx', 'src/hooks/useFilters.ts', 'src/components/Chart.tsx', 'src/api/client.ts'], 112),
+  project('cli-tools', ['src/cli.ts', 'src/config.ts', 'src/commands/sync.ts', 'src/util/paths.ts'], 23),
 ];
 
-function project(name: string, files: string[], tests: number, prompts: string[]): Project {
+function project(name: string, files: string[], tests: number): Project {
   const cwd = `/home/dev/projects/${name}`;
-  return { name, cwd, slug: cwd.replace(/[^A-Za-z0-9]/g, '-'), files, tests, prompts };
+  return { name, cwd, slug: cwd.replace(/[^A-Za-z0-9]/g, '-'), files, tests };
 }
 
 export const EDITS: readonly [string, string][] = [
@@ -101,4 +78,6 @@ export const EDITS: readonly [string, string][] = [
 export const SEARCHES = ['roundCurrency', 'TODO', 'export function', 'useFilters', 'retry', 'configDir', 'invoiceTotal'];
 export const GLOBS = ['**/*.ts', 'src/**/*.tsx', 'test/**/*.test.ts', '**/package.json'];
 export const QUERIES = ['vitest mock timers example', 'EU VAT reverse charge rules', 'react chart flicker on rerender'];
+export const ERRORS = ['TypeError: Cannot read properties of undefined', 'ENOENT: no such file or directory', 'RangeError: Invalid currency code'];
+export const DOCS = ['docs/api.md', 'docs/config.md', 'README.md'];
 export const URLS = ['https://vitest.dev/api/vi.html', 'https://react.dev/reference/react/useLayoutEffect'];

@@ -6,6 +6,7 @@ import { PROJECTS } from './fixtures.js';
 import type { CallSpec, EventKind, SimAgent, SimCall, SimEvent, SimSession } from './model.js';
 import { resolvePlanted, type PlantedOptions, type SimulateOptions } from './options.js';
 import { passRate, pickStyle, planSession } from './plan-session.js';
+import { FOLLOW_UPS, GENERIC_PROMPTS, GENERIC_SHARE, PROMPTS, pickKind, promptKind } from './task-kinds.js';
 
 const DAY_MS = 86_400_000;
 
@@ -21,11 +22,14 @@ function buildSession(seed: number, index: number, startMs: number, p: PlantedOp
   const b = new Builder(rng, proj, p);
   const style = pickStyle(rng, p);
   const passed = style === 'no-test' ? null : rng.chance(passRate(style, p));
-  const actions = planSession(rng, b, style, passed, p);
+  const kind = pickKind(rng, style !== 'no-test');
+  const prompt_kind = promptKind(rng, kind, p.prompt_signal);
+  const actions = planSession(rng, b, style, kind, passed, p);
+  const prompts = PROMPTS[proj.name]![prompt_kind];
 
   const session_id = rng.uuid();
   const session: SimSession = {
-    session_id, project: proj, style, passed,
+    session_id, project: proj, style, kind, prompt_kind, passed,
     transcript_path: `/home/dev/.claude/projects/${proj.slug}/${session_id}.jsonl`,
     permission_mode: rng.chance(0.3) ? 'acceptEdits' : 'default',
     prompts: [], prompt_ids: [], events: [], calls: [], stop_failures: 0, interrupts: 0,
@@ -70,7 +74,9 @@ function buildSession(seed: number, index: number, startMs: number, p: PlantedOp
         t += rng.range(20_000, 600_000); // the user reads, thinks, types
       }
       turn++;
-      session.prompts.push(rng.pick(proj.prompts).replace('{file}', rng.pick(proj.files)));
+      // The first prompt says what the task is (or, sometimes, nothing); later ones follow up.
+      const pool = turn === 0 ? (rng.chance(GENERIC_SHARE) ? GENERIC_PROMPTS : prompts) : rng.chance(0.5) ? FOLLOW_UPS : prompts;
+      session.prompts.push(rng.pick(pool).replace('{file}', rng.pick(proj.files)));
       session.prompt_ids.push(rng.uuid());
       push(t, 'UserPromptSubmit', turn);
     }

@@ -3,6 +3,7 @@
 import type { TestRun } from '../core/types.js';
 import type { Project } from './fixtures.js';
 import type { SessionStyle } from './options.js';
+import type { TaskKind } from './task-kinds.js';
 
 // ---- internal model ------------------------------------------------------------------------
 
@@ -59,6 +60,9 @@ export interface SimSession {
   session_id: string;
   project: Project;
   style: SessionStyle;
+  /** the kind of work the session does, and the kind its prompts were written for */
+  kind: TaskKind;
+  prompt_kind: TaskKind;
   passed: boolean | null;
   permission_mode: string;
   transcript_path: string;

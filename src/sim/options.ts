@@ -1,4 +1,5 @@
 // The simulator's public options, its truth and its output types, and the planted defaults. Pure.
+import type { TaskKind } from './task-kinds.js';
 
 export interface SimPayload {
   ts_ms: number;
@@ -31,6 +32,11 @@ export interface PlantedOptions {
   interrupt_rate: number;
   /** probability that a turn ends in StopFailure (rate limit) instead of Stop */
   stop_failure_rate: number;
+  /**
+   * probability that a session's prompts are written for the kind of task it works on (task-kinds.ts);
+   * otherwise for a kind drawn independently. 0: the prompts say nothing about the workflow.
+   */
+  prompt_signal: number;
 }
 
 export const DEFAULT_PLANTED: Readonly<PlantedOptions> = {
@@ -48,6 +54,7 @@ export const DEFAULT_PLANTED: Readonly<PlantedOptions> = {
   edit_error_rate: 0.04,
   interrupt_rate: 0.03,
   stop_failure_rate: 0.02,
+  prompt_signal: 0.8,
 };
 
 /** The demo corpus: 120 sessions over the 30 days before 2026-11-29 (seeded, so always the same). */
@@ -77,11 +84,15 @@ export interface SimTruth {
   anti_pattern: { steps: string[]; pass_rate: number; baseline: number };
   concurrent_pairs: { members: string[]; share: number }[];
   order_independent_pair: { members: string[]; share: number };
+  /** activities placed independently of the outcome: the noise, and the steps only some task kinds take */
   noise_activities: string[];
   /** every activity name the simulator can produce */
   activities: string[];
-  /** ground truth per session, in start order */
-  sessions: { session_id: string; style: SessionStyle; passed: boolean | null; start_ms: number }[];
+  /**
+   * ground truth per session, in start order; `kind` is the task it works on, `prompt_kind` the kind
+   * its prompts were written for (task-kinds.ts)
+   */
+  sessions: { session_id: string; style: SessionStyle; kind: TaskKind; prompt_kind: TaskKind; passed: boolean | null; start_ms: number }[];
 }
 
 export interface SimulatedCorpus {

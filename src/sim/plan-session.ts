@@ -1,9 +1,11 @@
 // What a session does: its style (good, anti, neutral, no-test), its outcome, and the actions (calls,
-// parallel batches, subagents) in order, with noise between the planted blocks. Pure.
+// parallel batches, subagents) in order: the planted blocks, the steps of its task kind
+// (task-kinds.ts), and noise between them. Pure.
 import { Rng } from './rng.js';
 import type { Builder } from './builder.js';
 import type { Action, CallSpec } from './model.js';
 import type { PlantedOptions, SessionStyle } from './options.js';
+import { KIND_STEPS, NOISE_MIX, type KindStep, type TaskKind } from './task-kinds.js';
 
 // ---- planning: what a session does ---------------------------------------------------------
 
@@ -19,15 +21,46 @@ export function passRate(style: SessionStyle, p: PlantedOptions): number {
   return style === 'good' ? p.good_pass_rate : style === 'anti' ? p.anti_pass_rate : p.neutral_pass_rate;
 }
 
-export function planSession(rng: Rng, b: Builder, style: SessionStyle, passed: boolean | null, p: PlantedOptions): Action[] {
+/** One step of a task kind, as the builder makes it. */
+function kindAction(rng: Rng, b: Builder, step: KindStep['step']): Action {
+  const call = (spec: CallSpec): Action => ({ kind: 'call', spec });
+  switch (step) {
+    case 'todo': return call(b.todo());
+    case 'plan-agent':
+      return { kind: 'agents', agents: [b.agent('Plan', 'Plan the change step by step', [b.glob(), b.read(b.file()), b.grep()])] };
+    case 'write-module': return call(b.write(rng.pick(['src/export.ts', 'src/options.ts', 'src/filters.ts'])));
+    case 'git-log': return call(b.gitLog());
+    case 'search-error': return call(b.searchError());
+    case 'debugger':
+      return { kind: 'agents', agents: [b.agent('debugger', 'Find the cause of the failure', [b.grep(), b.read(b.file()), b.gitLog()])] };
+    case 'format': return call(b.format());
+    case 'fetch-docs': return call(b.webFetch());
+    case 'write-docs': return call(b.writeDocs());
+    case 'docs-skill': return call(b.docsSkill());
+    case 'file-issue': return call(b.mcp());
+    default: return call(b.skill());
+  }
+}
+
+/** The kind's own steps at one place of the session, each drawn with its probability, in table order. */
+function kindSteps(rng: Rng, b: Builder, kind: TaskKind, at: KindStep['at']): Action[] {
+  const out: Action[] = [];
+  for (const s of KIND_STEPS[kind]) if (s.at === at && rng.chance(s.p)) out.push(kindAction(rng, b, s.step));
+  return out;
+}
+
+export function planSession(rng: Rng, b: Builder, style: SessionStyle, kind: TaskKind, passed: boolean | null, p: PlantedOptions): Action[] {
   const call = (spec: CallSpec): Action => ({ kind: 'call', spec });
   const segments: Action[][] = [];
 
-  // Exploration. Anti sessions never Read on the main thread ("edits without reading").
-  const explore: Action[] = [];
+  // Exploration, with the kind's first steps before it and its opening steps after it, in one
+  // segment: no noise comes between them. Anti sessions never Read on the main thread ("edits
+  // without reading").
+  const explore: Action[] = kindSteps(rng, b, kind, 'first');
   if (rng.chance(p.concurrent_share)) explore.push({ kind: 'batch', specs: rng.shuffle([b.grep(), b.glob()]) });
   if (style !== 'anti') for (let i = rng.range(1, 2); i > 0; i--) explore.push(call(b.read(b.file())));
   else explore.push(call(b.grep()));
+  explore.push(...kindSteps(rng, b, kind, 'opening'));
   segments.push(explore);
 
   // Work blocks.
@@ -53,6 +86,9 @@ export function planSession(rng: Rng, b: Builder, style: SessionStyle, passed: b
     }
   }
 
+  // The kind's closing steps: right after the final test run (no noise between), or last.
+  const closing = kindSteps(rng, b, kind, 'closing');
+
   // Subagents, at a random point after exploration.
   if (rng.chance(p.subagent_pair_share)) {
     const explorer = b.agent('Explore', 'Map the modules involved',
@@ -67,13 +103,15 @@ export function planSession(rng: Rng, b: Builder, style: SessionStyle, passed: b
   }
 
   // Tail: verification, then the final full test run that decides the outcome.
-  if (style !== 'no-test') {
+  if (style === 'no-test') {
+    if (closing.length) segments.push(closing);
+  } else {
     const tail: Action[] = [];
     if (rng.chance(p.order_independent_share)) {
       const pair = [call(b.lint()), call(b.typecheck())];
       tail.push(...rng.shuffle(pair));
     }
-    tail.push(call(b.test(passed === true, null)));
+    tail.push(call(b.test(passed === true, null)), ...closing);
     if (passed === true && rng.chance(0.4)) tail.push(call(b.commit()));
     segments.push(tail);
   }
@@ -83,8 +121,9 @@ export function planSession(rng: Rng, b: Builder, style: SessionStyle, passed: b
   const n = segments.length;
   const gaps: Action[][] = Array.from({ length: n + 1 }, () => []);
   const noiseCount = rng.int(2 * p.noise_mean + 1);
+  const weights = NOISE_MIX[kind];
   for (let i = 0; i < noiseCount; i++) {
-    (gaps[rng.range(1, style === 'no-test' ? n : n - 1)] as Action[]).push(call(b.noise()));
+    (gaps[rng.range(1, style === 'no-test' ? n : n - 1)] as Action[]).push(call(b.noise(weights)));
   }
   const actions: Action[] = [];
   segments.forEach((seg, i) => actions.push(...(gaps[i] as Action[]), ...seg));

@@ -14,7 +14,13 @@
 //                     (Agent:Explore ‖ Agent:code-reviewer) running at the same time;
 //   - order-independent pair  Bash:lint and Bash:typecheck, directly after each other, 50/50 order;
 //   - noise           random tools (Grep, Glob, WebSearch, WebFetch, TodoWrite, Bash:git, Bash:build,
-//                     Skill:webapp-testing, mcp:github) between blocks, independent of the outcome.
+//                     Skill:webapp-testing, mcp:github) between blocks, independent of the outcome;
+//   - task kinds      each session works on a bug fix, feature, refactor, docs or investigation
+//                     (task-kinds.ts), which shapes its noise mix and adds a few steps of that kind
+//                     (Agent:Plan, Agent:debugger, Bash:format, Skill:docs-writer, ...) at fixed places;
+//                     its prompts are written for that kind with probability prompt_signal, else for
+//                     an independently drawn kind. Among sessions with tests the kind is independent
+//                     of the style, so it carries no outcome signal.
 // Neutral sessions pass at neutral_pass_rate; "no-test" sessions never run tests (outcome unknown).
 // The outcome of a session is its LAST test run: the final full `npx vitest run`.
 // Contiguity guarantees: Read, Edit and Bash:test never appear as noise; neutral work blocks start
@@ -22,9 +28,10 @@
 // and Edit→Edit→Edit only in anti sessions. Gapped occurrences can appear elsewhere.
 //
 // Where things are: options.ts (options, defaults, truth and output types), fixtures.ts (activity
-// names, noise mix, projects, prompts), model.ts (the internal session model), builder.ts (one call's
-// input, response and duration), plan-session.ts (what a session does), layout.ts (timestamps, turns,
-// subagents), payloads.ts (hook payloads, traces, the merge by time), truth.ts (what was planted).
+// names, noise activities, projects), task-kinds.ts (kinds, their noise mix and steps, prompts),
+// model.ts (the internal session model), builder.ts (one call's input, response and duration),
+// plan-session.ts (what a session does), layout.ts (timestamps, turns, prompts, subagents),
+// payloads.ts (hook payloads, traces, the merge by time), truth.ts (what was planted).
 
 import type { SessionTrace } from '../core/types.js';
 import type { SimulatedCorpus, SimulateOptions, SimPayload } from './options.js';
@@ -35,6 +42,7 @@ import { truthOf, truthRow, type TruthRow } from './truth.js';
 export { ACT, SIM_TEST_RUNNER, simTestRun } from './fixtures.js';
 export { DEFAULT_PLANTED, DEMO_SIMULATION } from './options.js';
 export type { PlantedOptions, SessionStyle, SimPayload, SimTruth, SimulatedCorpus, SimulateOptions } from './options.js';
+export { TASK_KINDS, type TaskKind } from './task-kinds.js';
 
 function validate(o: SimulateOptions): void {
   if (!Number.isInteger(o.sessions) || o.sessions < 0) throw new Error('sessions must be a non-negative integer');

@@ -7,7 +7,7 @@ import { passRate } from './plan-session.js';
 export type TruthRow = SimTruth['sessions'][number];
 
 export function truthRow(s: SimSession): TruthRow {
-  return { session_id: s.session_id, style: s.style, passed: s.passed, start_ms: (s.events[0] as SimEvent).ts };
+  return { session_id: s.session_id, style: s.style, kind: s.kind, prompt_kind: s.prompt_kind, passed: s.passed, start_ms: (s.events[0] as SimEvent).ts };
 }
 
 export function truthOf(o: SimulateOptions, rows: TruthRow[]): SimTruth {
@@ -36,7 +36,7 @@ export function truthOf(o: SimulateOptions, rows: TruthRow[]): SimTruth {
       { members: [ACT.explore, ACT.reviewer], share: p.subagent_pair_share },
     ],
     order_independent_pair: { members: [ACT.lint, ACT.typecheck], share: p.order_independent_share * (1 - p.no_test_share) },
-    noise_activities: NOISE.map((n) => n.activity),
+    noise_activities: [...NOISE, ACT.format, ACT.plan, ACT.debugger, ACT.docsSkill],
     activities: [...new Set(Object.values(ACT))].sort(),
     sessions: rows,
   };
