@@ -4,7 +4,8 @@
 // control run of the same world without the product; then the same with adherence 0 (the advice is
 // ignored: nothing may be claimed or stopped). First, the sessions a 95% anytime-valid confidence
 // sequence needs to detect an uplift of +10 and +20 points, which is how the holdout share was chosen.
-// Knobs: LOOP_DAYS, LOOP_SESSIONS, LOOP_SEED, LOOP_HOLDOUT (default 0.2), LOOP_ZERO_DAYS.
+// Knobs: LOOP_DAYS, LOOP_SESSIONS, LOOP_SEED, LOOP_HOLDOUT (default 0.2), LOOP_WITHHOLD (default: the
+// product's), LOOP_ZERO_DAYS.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -51,7 +52,7 @@ async function simulateRun(label, options) {
 function adviceRows(r) {
   return r.advice.map((a) => [
     `  ${a.kind === 'avoid' ? 'avoid ' : ''}${a.steps.join(' → ')}${a.truth ? ` [${a.truth}]` : ''}`,
-    `first day ${a.first_day ?? '-'}, uplift ${pts(a.uplift)} (${pts(a.lower)} .. ${pts(a.upper)}) over ${a.told} told / ${a.holdout} holdout, ${a.state}${a.stopped_day ? ` on day ${a.stopped_day}` : ''}`,
+    `days ${a.first_day ?? '-'}-${a.last_day ?? '-'}; vs holdout ${pts(a.uplift)} (${pts(a.lower)} .. ${pts(a.upper)}, ${a.told} told / ${a.holdout}); on its own ${pts(a.own_uplift)} (${pts(a.own_lower)} .. ${pts(a.own_upper)}, ${a.withheld} withheld); ${a.state}${a.stopped_day ? ` on day ${a.stopped_day}` : ''}`,
   ]);
 }
 
@@ -61,6 +62,7 @@ export async function benchLoop() {
   const seed = Number(process.env.LOOP_SEED ?? 1);
   const holdout = Number(process.env.LOOP_HOLDOUT ?? 0.2);
   const zeroDays = Number(process.env.LOOP_ZERO_DAYS ?? days);
+  const withhold = process.env.LOOP_WITHHOLD === undefined ? undefined : Number(process.env.LOOP_WITHHOLD);
 
   const sizes = [];
   for (const h of [0.1, 0.2, 0.3]) {
@@ -71,7 +73,7 @@ export async function benchLoop() {
   }
   report('sessions (told + holdout) to detect an uplift with 80% power, 95% anytime-valid confidence sequence, pass rate 50% (bench/loop.mjs)', sizes);
 
-  const main = await simulateRun('adherence 0.6', { days, sessions_per_day: perDay, seed, adherence: 0.6, holdout_share: holdout });
+  const main = await simulateRun('adherence 0.6', { days, sessions_per_day: perDay, seed, adherence: 0.6, holdout_share: holdout, withhold_share: withhold });
   const r = main.r;
   const rows = [
     ['planted (SIMULATION)', `good ${r.truth.good.join(' → ')}; anti ${r.truth.anti.join(' → ')}; trap ${r.truth.trap.join(' → ')}`],
@@ -79,7 +81,7 @@ export async function benchLoop() {
     ...weekly(r.days).map((w) => [`  week ${w.week} (${w.days})`, `${pct(w.advised)} / ${pct(w.holdout)} / ${pct(w.control)}   (${w.advised_n} advised, ${w.holdout_n} holdout)`]),
     ['advice as of the last night', ''],
     ...adviceRows(r),
-    ['first advised: good / anti / trap', `day ${r.milestones.good_advised ?? '-'} / ${r.milestones.anti_advised ?? '-'} / ${r.milestones.trap_advised ?? '-'}; trap stopped: ${r.milestones.trap_stopped === null ? 'never' : `day ${r.milestones.trap_stopped}`}`],
+    ['first advised: good / anti / trap', `day ${r.milestones.good_advised ?? '-'} / ${r.milestones.anti_advised ?? '-'} / ${r.milestones.trap_advised ?? '-'}; trap stopped: ${r.milestones.trap_stopped === null ? 'never' : `day ${r.milestones.trap_stopped}`}, last advised: day ${r.milestones.trap_last_advised ?? '-'}`],
   ];
   if (r.since_good) {
     const s = r.since_good;
@@ -90,7 +92,7 @@ export async function benchLoop() {
   rows.push(['run time', `${(main.ms / 1000).toFixed(0)} s for ${days} days x ${perDay} sessions, ${r.commits} learning commits`]);
   report(`closing the loop: ${days} simulated days, adherence 0.6, holdout ${Math.round(holdout * 100)}%, seed ${seed} (SIMULATION)`, rows);
 
-  const zero = await simulateRun('adherence 0', { days: zeroDays, sessions_per_day: perDay, seed, adherence: 0, holdout_share: holdout });
+  const zero = await simulateRun('adherence 0', { days: zeroDays, sessions_per_day: perDay, seed, adherence: 0, holdout_share: holdout, withhold_share: withhold });
   const z = zero.r;
   const claimed = z.advice.filter((a) => a.lower > 0 || a.upper < 0);
   const stopped = z.advice.filter((a) => a.state === 'stopped');

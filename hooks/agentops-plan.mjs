@@ -171,8 +171,13 @@ function readJson(file) {
     return null;
   }
 }
+function arrivalNs() {
+  const fixed = process.env.AGENTOPS_META_CLOCK_NS;
+  if (fixed && /^[0-9]{1,30}$/.test(fixed)) return BigInt(fixed);
+  return BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6));
+}
 function record(home, sessionId, hook, ids, holdout) {
-  const ns = BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6));
+  const ns = arrivalNs();
   const name = `${ns}-${process.pid}-AgentopsInjection`;
   const body = JSON.stringify({ session_id: sessionId, hook_event_name: "AgentopsInjection", hook, holdout, ids });
   const tmp = path3.join(home, "spool", ".tmp", name);
@@ -203,13 +208,13 @@ function runPlanHook(event, stdin) {
   let rendered = null;
   if (event === "UserPromptSubmit" && typeof payload.prompt === "string") {
     const prompt = readJson(path3.join(ctx, "prompt.json"));
-    if (prompt) rendered = selectForPrompt(prompt, payload.prompt, new Set(state.ids));
+    if (prompt) rendered = selectForPrompt(prompt, payload.prompt, /* @__PURE__ */ new Set([...state.ids, ...state.withheld ?? []]));
   } else if (event === "SubagentStart" && typeof payload.agent_type === "string") {
     const subagents = readJson(path3.join(ctx, "subagents.json"));
     rendered = subagents?.[payload.agent_type] ?? null;
   }
   if (!rendered || rendered.ids.length === 0) return "";
-  if (event === "UserPromptSubmit") writeFileWhole(stateFile, JSON.stringify({ holdout: false, ids: [...state.ids, ...rendered.ids] }), { mkdir: true });
+  if (event === "UserPromptSubmit") writeFileWhole(stateFile, JSON.stringify({ holdout: false, ids: [...state.ids, ...rendered.ids], withheld: state.withheld ?? [] }), { mkdir: true });
   record(home, sessionId, event, rendered.ids, false);
   return JSON.stringify({ hookSpecificOutput: { hookEventName: event, additionalContext: rendered.text } });
 }

@@ -55,22 +55,61 @@ if [ -n "$dir" ]; then
   done
   [ -f "$ctx/session-start/$slug.ctx" ] && key=$slug
 fi
-text=''
-ids='[]'
-[ -f "$ctx/session-start/$key.ctx" ] && IFS= read -r text <"$ctx/session-start/$key.ctx"
-[ -f "$ctx/session-start/$key.ids" ] && IFS= read -r ids <"$ctx/session-start/$key.ids"
-
-# Holdout: a share of sessions gets no advice, so the learner can measure whether advice helps.
-# The microsecond digits of the clock are as good as a coin here and cost no fork.
+# Holdout: a share of sessions gets no advice, so the learner can measure whether advice helps as a
+# whole. Withheld: a further share is shown the advice with one item (chosen at random) left out,
+# so each item is measured on its own against sessions that were shown everything else. The
+# microsecond digits of the clock are as good as a coin here and cost no fork; the item is chosen
+# from the 100-microsecond digits up.
 share=10
 [ -f "$ctx/holdout-percent" ] && IFS= read -r share <"$ctx/holdout-percent"
 case "$share" in *[!0-9]* | '') share=10 ;; esac
+withhold=0
+[ -f "$ctx/withhold-percent" ] && IFS= read -r withhold <"$ctx/withhold-percent"
+case "$withhold" in *[!0-9]* | '') withhold=0 ;; esac
+items=0
+[ -f "$ctx/session-start/$key.items" ] && IFS= read -r items <"$ctx/session-start/$key.items"
+case "$items" in *[!0-9]* | '') items=0 ;; esac
+coin=$(((ts / 1000) % 100))
 holdout=false
-[ $(((ts / 1000) % 100)) -lt "$share" ] && holdout=true
-# SessionStart fires again on resume and compact: a session keeps the coin it got first.
+variant=0
+if [ "$coin" -lt "$share" ]; then
+  holdout=true
+elif [ "$coin" -lt $((share + withhold)) ] && [ "$items" -gt 0 ]; then
+  variant=$(((ts / 100000) % items + 1))
+fi
+# SessionStart fires again on resume and compact: a session keeps the coin it got first, and the
+# item it had withheld (found by name, since the advice may have been relearned since; when it is
+# gone, the session is shown nothing rather than the item).
 prev=''
 [ -n "$sid" ] && [ -f "$ctx/sessions/$sid.json" ] && IFS= read -r prev <"$ctx/sessions/$sid.json"
-case "$prev" in '{"holdout":true'*) holdout=true ;; '{"holdout":false'*) holdout=false ;; esac
+case "$prev" in
+  '{"holdout":true'*) holdout=true variant=0 ;;
+  '{"holdout":false'*)
+    holdout=false variant=0
+    was=${prev#*\"withheld\":}
+    [ "$was" = "$prev" ] && was='[]'
+    was=${was%\}}
+    if [ "$was" != '[]' ]; then
+      variant=none j=1
+      while [ "$j" -le "$items" ]; do
+        w=''
+        [ -f "$ctx/session-start/$key.w$j.withheld" ] && IFS= read -r w <"$ctx/session-start/$key.w$j.withheld"
+        [ "$w" = "$was" ] && { variant=$j; break; }
+        j=$((j + 1))
+      done
+    fi
+    ;;
+esac
+
+text=''
+ids='[]'
+withheld='[]'
+stem="$ctx/session-start/$key"
+[ "$variant" != 0 ] && [ "$variant" != none ] && stem="$stem.w$variant"
+[ -f "$stem.ctx" ] && IFS= read -r text <"$stem.ctx"
+[ -f "$stem.ids" ] && IFS= read -r ids <"$stem.ids"
+[ "$variant" != 0 ] && [ "$variant" != none ] && [ -f "$stem.withheld" ] && IFS= read -r withheld <"$stem.withheld"
+[ "$variant" = none ] && { text='""' ids='[]' withheld=$was; }
 
 # Health: a spool file older than a day means nothing is ingesting.
 health=''
@@ -124,9 +163,9 @@ if [ -n "$sid" ] && [ -n "$text" ]; then
   [ -d "$spool/.tmp" ] || mkdir -p "$spool/.tmp"
   [ "$injected" = true ] || ids='[]'
   name="$ts-$$-AgentopsInjection"
-  printf '{"session_id":"%s","hook_event_name":"AgentopsInjection","hook":"SessionStart","holdout":%s,"ids":%s,"context_key":"%s"}\n' \
-    "$sid" "$holdout" "$ids" "$key" >"$spool/.tmp/$name" && mv -f "$spool/.tmp/$name" "$spool/$name.json"
+  printf '{"session_id":"%s","hook_event_name":"AgentopsInjection","hook":"SessionStart","holdout":%s,"ids":%s,"withheld":%s,"context_key":"%s"}\n' \
+    "$sid" "$holdout" "$ids" "$withheld" "$key" >"$spool/.tmp/$name" && mv -f "$spool/.tmp/$name" "$spool/$name.json"
   [ -d "$ctx/sessions" ] || mkdir -p "$ctx/sessions"
-  printf '{"holdout":%s,"ids":%s}\n' "$holdout" "$ids" >"$ctx/sessions/$sid.json"
+  printf '{"holdout":%s,"ids":%s,"withheld":%s}\n' "$holdout" "$ids" "$withheld" >"$ctx/sessions/$sid.json"
 fi
 exit 0

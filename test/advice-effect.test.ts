@@ -65,4 +65,50 @@ describe('advice effect', () => {
     const e = adviceEffects([t], [{ session_id: 'a', ts_ms: 500, hook: 'UserPromptSubmit', holdout: false, ids: [ID] }])[0]!;
     expect(e).toMatchObject({ injected_sessions: 1, known: 0, followed_sessions: 0, pass_rate: null, effect: null, demoted: false });
   });
+
+  it('judges an item by its own comparison once enough sessions had it withheld: a trap told next to a good recipe is stopped', () => {
+    const GOOD = 'sequence:Read>Edit';
+    const TRAP = 'sequence:Grep>Write';
+    const traces: SessionTrace[] = [];
+    const injections: Injection[] = [];
+    // Told both: 55% pass. Trap withheld (good told alone): 85%. Good withheld (trap alone): 25%.
+    // Holdout (told nothing): 20%. Together, both items look good against the holdout; on its own
+    // the trap costs 30 points.
+    const arm = (prefix: string, n: number, passRate: number, inj: Omit<Injection, 'session_id' | 'ts_ms' | 'hook'>) => {
+      for (let i = 0; i < n; i++) {
+        traces.push(session(`${prefix}${i}`, ['Read'], i < n * passRate));
+        injections.push({ session_id: `${prefix}${i}`, ts_ms: 50, hook: 'SessionStart', ...inj });
+      }
+    };
+    arm('b', 300, 0.55, { holdout: false, ids: [GOOD, TRAP], withheld: [] });
+    arm('g', 60, 0.85, { holdout: false, ids: [GOOD], withheld: [TRAP] });
+    arm('t', 60, 0.25, { holdout: false, ids: [TRAP], withheld: [GOOD] });
+    arm('h', 60, 0.2, { holdout: true, ids: [] });
+    const byId = new Map(adviceEffects(traces, injections).map((e) => [e.id, e]));
+    const trap = byId.get(TRAP)!;
+    const good = byId.get(GOOD)!;
+    // told = both + alone; withheld sessions are never on the told side
+    expect(trap).toMatchObject({ known: 360, withheld_known: 60, withheld_passed: 51, judged_by: 'own', state: 'stopped', demoted: true });
+    expect(trap.effect_lower!).toBeGreaterThan(0); // together it "helps"...
+    expect(trap.own_upper!).toBeLessThan(0.05); // ...on its own it does not
+    expect(good).toMatchObject({ known: 360, withheld_known: 60, judged_by: 'own', state: 'active' });
+    expect(good.own_lower!).toBeGreaterThan(0);
+    // Without the withheld sessions the same data only has the together comparison: nothing stops.
+    const together = adviceEffects(traces.filter((t) => !/^[gt]/.test(t.session_id)), injections.filter((i) => !/^[gt]/.test(i.session_id)));
+    expect(together.map((e) => [e.judged_by, e.state])).toEqual([
+      ['together', 'active'],
+      ['together', 'active'],
+    ]);
+  });
+
+  it('a stop is remembered: advice stopped on an earlier night stays stopped whatever the new evidence says', () => {
+    const traces = [session('a', ['Read', 'Edit'], true), session('h', [], false)];
+    const injections: Injection[] = [
+      { session_id: 'a', ts_ms: 50, hook: 'SessionStart', holdout: false, ids: [ID] },
+      { session_id: 'h', ts_ms: 50, hook: 'SessionStart', holdout: true, ids: [] },
+    ];
+    expect(adviceEffects(traces, injections)[0]).toMatchObject({ state: 'active', stopped_at: null });
+    const e = adviceEffects(traces, injections, { stopped_before: new Map([[ID, 123]]), now: 999 })[0]!;
+    expect(e).toMatchObject({ state: 'stopped', demoted: true, stopped_at: 123 });
+  });
 });

@@ -9,11 +9,18 @@ const temp = tempDirs('am-config-');
 
 describe('config', () => {
   it('has documented defaults', () => {
-    expect(DEFAULT_CONFIG.planner).toEqual({ enabled: true, budget_chars: 1500, top: 5, holdout_share: 0.1, min_relevance: 0.5 });
+    expect(DEFAULT_CONFIG.planner).toEqual({ enabled: true, budget_chars: 1500, top: 5, holdout_share: 0.1, withhold_share: 0.3, min_relevance: 0.5 });
     expect(DEFAULT_CONFIG.gate.stop).toBe(false);
     expect(DEFAULT_CONFIG.nightly.time).toBe('03:00');
     // No learning repository by default: <data>/library, never the agentops-meta checkout (issue 12).
     expect(DEFAULT_CONFIG.nightly.repo).toBeNull();
+  });
+
+  it('one coin decides holdout and withheld items: their shares may not add up past 0.9', () => {
+    expect(resolveConfig([{ source: 'a.json', values: { planner: { holdout_share: 0.5, withhold_share: 0.4 } } }]).ok).toBe(true);
+    const r = resolveConfig([{ source: 'a.json', values: { planner: { holdout_share: 0.5, withhold_share: 0.41 } } }]);
+    expect(r.ok).toBe(false);
+    expect(JSON.stringify(r)).toContain('withhold_share');
   });
 
   it('the daemon checks for its data folder and hooks at least once a minute', () => {

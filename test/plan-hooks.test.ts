@@ -9,7 +9,7 @@ import { ingestSpool } from '../src/ingest/ingest.js';
 import { hookEntries } from '../src/install/hook-spec.js';
 import { buildBm25 } from '../src/plan/bm25.js';
 import { learn } from '../src/learn/learn.js';
-import { buildContextBundle, projectSlug, type ContextBundle } from '../src/plan/context.js';
+import { buildContextBundle, projectSlug, withheldVariants, type ContextBundle } from '../src/plan/context.js';
 import { renderAdvice, type Advice } from '../src/plan/render.js';
 import { writeContext } from '../src/shell/context-writer.js';
 import { dataPaths } from '../src/shell/paths.js';
@@ -182,10 +182,11 @@ describe('SessionStart planner (agentops-session-start.sh)', () => {
       hook: 'SessionStart',
       holdout: false,
       ids: GLOBAL.ids,
+      withheld: [],
       context_key: 'global',
     });
     expect(fs.readdirSync(path.join(home, 'spool', '.tmp'))).toEqual([]);
-    expect(state(home, 's1')).toEqual({ holdout: false, ids: GLOBAL.ids });
+    expect(state(home, 's1')).toEqual({ holdout: false, ids: GLOBAL.ids, withheld: [] });
   });
 
   it("prefers the project's own advice when the learner wrote a file for the project's slug", async () => {
@@ -193,7 +194,7 @@ describe('SessionStart planner (agentops-session-start.sh)', () => {
     const run = await sessionStart(home, startPayload('s2'));
     expect(oneObject(run)).toEqual({ hookSpecificOutput: { hookEventName: 'SessionStart', additionalContext: PROJECT.text } });
     expect(records(home)[0]?.body).toMatchObject({ ids: PROJECT.ids, context_key: projectSlug(project) });
-    expect(state(home, 's2')).toEqual({ holdout: false, ids: PROJECT.ids });
+    expect(state(home, 's2')).toEqual({ holdout: false, ids: PROJECT.ids, withheld: [] });
   });
 
   it("gives a session started in a folder below the project (the git root) the project's advice, and a sibling folder none of it", async () => {
@@ -235,9 +236,10 @@ describe('SessionStart planner (agentops-session-start.sh)', () => {
       hook: 'SessionStart',
       holdout: true,
       ids: [],
+      withheld: [],
       context_key: projectSlug(project),
     });
-    expect(state(home, 'h1')).toEqual({ holdout: true, ids: [] });
+    expect(state(home, 'h1')).toEqual({ holdout: true, ids: [], withheld: [] });
   });
 
   it('holdout share: the coin is (ns / 1000) % 100 < percent, read from holdout-percent', async () => {
@@ -292,7 +294,7 @@ describe('SessionStart planner (agentops-session-start.sh)', () => {
     expect(first.stdout).toBe('');
     const again = await sessionStart(home, startPayload('s-keep').replace('"startup"', '"compact"'), CLOCK);
     expect(again.stdout).toBe('');
-    expect(state(home, 's-keep')).toEqual({ holdout: true, ids: [] });
+    expect(state(home, 's-keep')).toEqual({ holdout: true, ids: [], withheld: [] });
     expect(records(home).map((r) => r.body.holdout)).toEqual([true, true]);
     // and the other way round: advised once, advised again
     await sessionStart(home, startPayload('s-told'), CLOCK);
@@ -325,7 +327,7 @@ describe('SessionStart planner (agentops-session-start.sh)', () => {
     const spaced = '{"hook_event_name": "SessionStart", "session_id": "x", "source": "resume"}';
     oneObject(await sessionStart(home, spaced));
     expect(records(home).map((r) => r.body.session_id)).toEqual(['x']);
-    expect(state(home, 'x')).toEqual({ holdout: false, ids: PROJECT.ids });
+    expect(state(home, 'x')).toEqual({ holdout: false, ids: PROJECT.ids, withheld: [] });
   });
 
   it('writes records that ingest stores as AgentopsInjection events, none quarantined', async () => {
@@ -387,7 +389,7 @@ describe('prompt and subagent planner (agentops-plan.mjs)', () => {
     expect(expected.ids).toEqual([advice.tests.id, advice.docs.id]);
     expect(run.stdout).toBe(`${JSON.stringify({ hookSpecificOutput: { hookEventName: 'UserPromptSubmit', additionalContext: expected.text } })}\n`);
     oneObject(run);
-    expect(state(home, 'p1')).toEqual({ holdout: false, ids: expected.ids });
+    expect(state(home, 'p1')).toEqual({ holdout: false, ids: expected.ids, withheld: [] });
     expect(records(home).map((r) => r.body)).toEqual([
       { session_id: 'p1', hook_event_name: 'AgentopsInjection', hook: 'UserPromptSubmit', holdout: false, ids: expected.ids },
     ]);
@@ -403,10 +405,10 @@ describe('prompt and subagent planner (agentops-plan.mjs)', () => {
   it('does not repeat what SessionStart injected, and only adds what is new', async () => {
     const home = dataHome(bundle({ session_start: { global: renderAdvice([advice.tests], 1500, 'all your projects') } }));
     oneObject(await sessionStart(home, startPayload('p3'), CLOCK, otherProject));
-    expect(state(home, 'p3')).toEqual({ holdout: false, ids: [advice.tests.id] });
+    expect(state(home, 'p3')).toEqual({ holdout: false, ids: [advice.tests.id], withheld: [] });
     const out = oneObject(await plan(home, 'UserPromptSubmit', promptPayload('p3', 'flaky test')));
     expect(out).toEqual({ hookSpecificOutput: { hookEventName: 'UserPromptSubmit', additionalContext: renderAdvice([advice.docs], 1500, 'all your projects').text } });
-    expect(state(home, 'p3')).toEqual({ holdout: false, ids: [advice.tests.id, advice.docs.id] });
+    expect(state(home, 'p3')).toEqual({ holdout: false, ids: [advice.tests.id, advice.docs.id], withheld: [] });
   });
 
   it('says nothing to a prompt unrelated to any advice', async () => {
@@ -422,7 +424,7 @@ describe('prompt and subagent planner (agentops-plan.mjs)', () => {
     silent(await plan(home, 'UserPromptSubmit', promptPayload('h2', 'flaky test')));
     silent(await plan(home, 'SubagentStart', subagentPayload('h2', 'code-reviewer')));
     expect(records(home).map((r) => r.body.hook)).toEqual(['SessionStart']);
-    expect(state(home, 'h2')).toEqual({ holdout: true, ids: [] });
+    expect(state(home, 'h2')).toEqual({ holdout: true, ids: [], withheld: [] });
   });
 
   it('SubagentStart: injects the advice learned for that agent type, into the subagent', async () => {
@@ -458,5 +460,86 @@ describe('prompt and subagent planner (agentops-plan.mjs)', () => {
     const home = dataHome();
     const out = oneObject(await runHook(command, subagentPayload('r1', 'code-reviewer'), env(home), project));
     expect(out).toEqual({ hookSpecificOutput: { hookEventName: 'SubagentStart', additionalContext: REVIEWER.text } });
+  });
+});
+
+// ---- withheld items ------------------------------------------------------------------------
+
+describe('withheld items: a share of sessions is shown the advice with one item left out', () => {
+  const items = [advice.tests, advice.docs, advice.odd];
+  const shown = renderAdvice(items, 1500, 'all your projects');
+  const withheldBundle = (over: Partial<ContextBundle> = {}) =>
+    bundle({ session_start: { global: shown }, withheld: { global: withheldVariants(items, shown, 1500, 'all your projects') }, holdout_percent: 10, withhold_percent: 30, ...over });
+  // coin = (ns / 1000) % 100; the item is (ns / 100000) % items + 1
+  // (the base is a multiple of 3 × 100,000 ns and of 100,000: item 0, coin 0)
+  const at = (coin: number, item: number) => 1_750_000_000_000_200_000n + BigInt(item) * 100_000n + BigInt(coin) * 1000n;
+
+  it('coins 10..39 of 100 withhold one item, chosen by the 100-microsecond digits; the rest see everything', async () => {
+    expect(shown.ids).toHaveLength(3);
+    for (const [coin, item, withheld] of [
+      [10, 0, 0],
+      [25, 1, 1],
+      [39, 2, 2],
+      [40, 1, null],
+      [9, 1, 'holdout'],
+    ] as const) {
+      const home = dataHome(withheldBundle());
+      const run = await sessionStart(home, startPayload('w'), at(coin, item), otherProject);
+      const body = records(home)[0]!.body;
+      if (withheld === 'holdout') {
+        expect(run.stdout).toBe('');
+        expect(body).toMatchObject({ holdout: true, ids: [], withheld: [] });
+        continue;
+      }
+      if (withheld === null) {
+        expect(oneObject(run)).toEqual({ hookSpecificOutput: { hookEventName: 'SessionStart', additionalContext: shown.text } });
+        expect(body).toMatchObject({ holdout: false, ids: shown.ids, withheld: [] });
+        continue;
+      }
+      const left = items.filter((_, i) => i !== withheld);
+      const expected = renderAdvice(left, 1500, 'all your projects');
+      expect(oneObject(run)).toEqual({ hookSpecificOutput: { hookEventName: 'SessionStart', additionalContext: expected.text } });
+      expect(body).toMatchObject({ holdout: false, ids: expected.ids, withheld: [items[withheld]!.id] });
+      expect(state(home, 'w')).toEqual({ holdout: false, ids: expected.ids, withheld: [items[withheld]!.id] });
+    }
+  });
+
+  it('a withheld item is not told later by the prompt hook either, and the session keeps it withheld on resume', async () => {
+    const home = dataHome(withheldBundle());
+    // withhold the first item (tests), which the prompt "flaky test" would bring up
+    await sessionStart(home, startPayload('r1'), at(20, 0), otherProject);
+    expect(state(home, 'r1')).toMatchObject({ withheld: [advice.tests.id] });
+    silent(await plan(home, 'UserPromptSubmit', promptPayload('r1', 'the flaky test fails in CI')));
+    // compact: a clock that would show everything, but the session keeps its withheld item
+    const again = oneObject(await sessionStart(home, startPayload('r1').replace('"startup"', '"compact"'), at(50, 0), otherProject));
+    expect(again).toEqual({ hookSpecificOutput: { hookEventName: 'SessionStart', additionalContext: renderAdvice([advice.docs, advice.odd], 1500, 'all your projects').text } });
+    expect(records(home).map((r) => r.body.withheld)).toEqual([[advice.tests.id], [advice.tests.id]]);
+  });
+
+  it('when the withheld item is gone from relearned advice, a resumed session is shown nothing and keeps it withheld', async () => {
+    const home = dataHome(withheldBundle());
+    await sessionStart(home, startPayload('r2'), at(20, 2), otherProject);
+    expect(state(home, 'r2')).toMatchObject({ withheld: [advice.odd.id] });
+    const relearned = renderAdvice([advice.tests, advice.docs], 1500, 'all your projects');
+    writeContext({ dir: path.join(home, 'context'), bundle: withheldBundle({ session_start: { global: relearned }, withheld: { global: withheldVariants([advice.tests, advice.docs], relearned, 1500, 'all your projects') } }), autostart: null });
+    const again = await sessionStart(home, startPayload('r2').replace('"startup"', '"resume"'), at(50, 0), otherProject);
+    expect(again.stdout).toBe('');
+    // (records sort by clock: the resumed one's clock is the earlier here)
+    expect(records(home).map((r) => r.body)).toEqual([
+      expect.objectContaining({ holdout: false, ids: [], withheld: [advice.odd.id] }),
+      expect.objectContaining({ holdout: false, ids: [advice.tests.id, advice.docs.id], withheld: [advice.odd.id] }),
+    ]);
+  });
+
+  it('the learner writes one variant per item shown, each a subset of the advice that fits the budget', () => {
+    const variants = withheldVariants(items, shown, 1500, 'all your projects');
+    expect(variants.map((v) => v.withheld)).toEqual(shown.ids);
+    for (const v of variants) {
+      expect(v.ids).toEqual(shown.ids.filter((id) => id !== v.withheld));
+      expect(v.text).not.toContain(items.find((a) => a.id === v.withheld)!.steps[0]! + ' → ' + items.find((a) => a.id === v.withheld)!.steps[1]!);
+    }
+    // a single item withheld leaves nothing to show
+    const one = renderAdvice([advice.tests], 1500, 'all your projects');
+    expect(withheldVariants([advice.tests], one, 1500, 'all your projects')).toEqual([{ text: '', ids: [], withheld: advice.tests.id }]);
   });
 });

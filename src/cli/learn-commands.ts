@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { format } from 'date-fns';
 import type { SessionTrace } from '../core/types.js';
 import type { AdviceEffect } from '../learn/advice-effect.js';
+import type { AdviceDay } from '../report/advice-panel.js';
 import type { LaterEvidence } from '../learn/prospective.js';
 import type { LearnResult } from '../learn/types.js';
 import { evaluateLearning } from '../shell/evaluate-run.js';
@@ -40,6 +41,7 @@ export interface LearnNow {
   sessions: number;
   traces: SessionTrace[];
   advice: AdviceEffect[];
+  advice_days: AdviceDay[];
   as_of: number;
   /** what the sessions after each pattern's first report say, by prospectiveKey */
   later: Map<string, LaterEvidence>;
@@ -60,7 +62,7 @@ export function learnNow(ctx: CliContext, now = Date.now()): LearnNow {
     const { evidence: _evidence, ...summary } = run.result;
     fs.writeFileSync(learnedFile(ctx), JSON.stringify({ learned_at: new Date(now).toISOString(), ...summary }), { mode: 0o600 });
     store.setMeta('last_learn', new Date(now).toISOString());
-    return { result: run.result, ingested: ingest.inserted, sessions: run.traces.length, traces: run.traces, advice: run.advice, as_of: run.as_of, later: run.later };
+    return { result: run.result, ingested: ingest.inserted, sessions: run.traces.length, traces: run.traces, advice: run.advice, advice_days: run.advice_days, as_of: run.as_of, later: run.later };
   });
 }
 
@@ -91,7 +93,7 @@ export function localDate(d: Date): string {
 export async function commitNow(ctx: CliContext, run: LearnNow, now: Date, repo?: string): Promise<LearningCommitReport> {
   const { config } = effectiveConfig(ctx, null);
   const { evaluation } = evaluateLearning(run.traces, config);
-  const report = await learningCommit({ result: run.result, evaluation, advice: run.advice, later: run.later, date: localDate(now), config, paths: ctx.paths, repo });
+  const report = await learningCommit({ result: run.result, evaluation, advice: run.advice, advice_days: run.advice_days, later: run.later, date: localDate(now), config, paths: ctx.paths, repo });
   recordLearningNotice(ctx.paths.context, learningNotice(report));
   return report;
 }

@@ -34,6 +34,7 @@ export interface SimulateOptions {
   seed: number;
   adherence: number;
   holdout?: number;
+  withhold?: number;
   dir?: string;
   json?: boolean;
 }
@@ -49,6 +50,7 @@ export function simulationJson(r: LoopResult): Record<string, unknown> {
     seed: r.seed,
     adherence: r.adherence,
     holdout_share: r.holdout_share,
+    withhold_share: r.withhold_share,
     commits: r.commits,
     folder: r.folder,
   };
@@ -57,19 +59,24 @@ export function simulationJson(r: LoopResult): Record<string, unknown> {
 export function printSimulation(ctx: CliContext, r: LoopResult): void {
   ctx.out(`SIMULATION (seed ${r.seed}, adherence ${r.adherence}): ${r.days.length} days of ${r.days[0]?.sessions ?? 0} sessions through the installed hooks, learned and committed every night in ${r.folder}\n`);
   ctx.out(`planted: good ${r.truth.good.join(' → ')}; anti ${r.truth.anti.join(' → ')}; trap ${r.truth.trap.join(' → ')} (used on easy tasks, does not help)\n`);
-  ctx.out(table(['day', 'sessions', 'advised', 'holdout', 'pass advised', 'pass holdout', 'pass control'], r.days.map((d) => [d.day, d.sessions, d.advised, d.holdout, pct(d.pass_advised), pct(d.pass_holdout), pct(d.pass_control)])));
-  ctx.out('\nDid the advice help? (told vs holdout, anytime-valid 95% confidence sequence)');
-  ctx.out(table(['advice', 'planted', 'first day', 'uplift', 'interval', 'state', 'stopped day'], r.advice.map((a) => [
+  ctx.out(table(['day', 'sessions', 'advised', 'withheld 1', 'holdout', 'pass advised', 'pass holdout', 'pass control'], r.days.map((d) => [d.day, d.sessions, d.advised, d.withheld, d.holdout, pct(d.pass_advised), pct(d.pass_holdout), pct(d.pass_control)])));
+  ctx.out('\nDid the advice help? (anytime-valid 95% confidence sequences: told vs holdout, and told vs the sessions it alone was withheld from)');
+  const interval = (lo: number | null, hi: number | null) => (lo === null || hi === null ? '-' : `${pts(lo)} .. ${pts(hi)}`);
+  ctx.out(table(['advice', 'planted', 'first day', 'last day', 'vs holdout', 'interval', 'on its own', 'interval', 'judged by', 'state', 'stopped day'], r.advice.map((a) => [
     `${a.kind === 'avoid' ? 'avoid ' : ''}${a.steps.join(a.kind === 'parallel' ? ' + ' : ' → ')}`,
     a.truth ?? '-',
     a.first_day ?? '-',
+    a.last_day ?? '-',
     pts(a.uplift),
-    a.lower === null || a.upper === null ? '-' : `${pts(a.lower)} .. ${pts(a.upper)}`,
+    interval(a.lower, a.upper),
+    pts(a.own_uplift),
+    interval(a.own_lower, a.own_upper),
+    a.judged_by,
     a.state,
     a.stopped_day ?? '-',
   ])));
   const m = r.milestones;
-  ctx.out(`\ngood recipe first advised: day ${m.good_advised ?? '-'}; anti: day ${m.anti_advised ?? '-'}; trap: day ${m.trap_advised ?? '-'}, stopped: day ${m.trap_stopped ?? '-'}`);
+  ctx.out(`\ngood recipe first advised: day ${m.good_advised ?? '-'}; anti: day ${m.anti_advised ?? '-'}; trap: day ${m.trap_advised ?? '-'}, stopped: day ${m.trap_stopped ?? '-'}, last advised: day ${m.trap_last_advised ?? '-'}`);
   if (r.since_good) {
     const s = r.since_good;
     ctx.out(`from day ${m.good_advised}: advised ${pct(s.advised)} of ${s.advised_n}, holdout ${pct(s.holdout)} of ${s.holdout_n}, control ${pct(s.control)} of ${s.control_n} sessions`);
@@ -85,6 +92,7 @@ export function registerSimulateCommand(program: Command, ctx: CliContext): void
     .option('--seed <n>', 'world seed', parsePositiveInt, 1)
     .option('--adherence <q>', 'chance that the agent follows (or avoids) each piece of advice', share, DEFAULT_ADHERENCE)
     .option('--holdout <share>', 'planner.holdout_share in the scratch config (default: the product default)', share)
+    .option('--withhold <share>', 'planner.withhold_share in the scratch config (default: the product default)', share)
     .option('--dir <dir>', 'scratch folder (default: a new temporary folder)')
     .option('--json', 'print the result as JSON')
     .action(async (opts: SimulateOptions) => {
@@ -95,6 +103,7 @@ export function registerSimulateCommand(program: Command, ctx: CliContext): void
         seed: opts.seed,
         adherence: opts.adherence,
         holdout_share: opts.holdout,
+        withhold_share: opts.withhold,
         dir: opts.dir,
         nightly: productNightly,
         onDay: progress ? (d) => process.stderr.write(`\rday ${d.day}/${opts.days}`) : undefined,

@@ -39,9 +39,17 @@ export const configSchema = z.strictObject({
        * recommended value (issue 14, bench/loop.mjs); the default is still 0.1.
        */
       holdout_share: z.number().min(0).max(0.9).default(0.1),
+      /**
+       * share of sessions shown their advice with one item, chosen at random, left out (and recorded), so each
+       * item is measured on its own against sessions told everything else (a trap shown next to a good recipe
+       * would otherwise share its uplift). Each item is withheld from about this share / items shown.
+       */
+      withhold_share: z.number().min(0).max(0.9).default(0.3),
       /** prompt-conditioned injection needs at least this relevance score */
       min_relevance: z.number().min(0).default(0.5),
     })
+    // one coin decides both (hooks/agentops-session-start.sh): below holdout, then below holdout + withhold
+    .refine((p) => p.holdout_share + p.withhold_share <= 0.9, { message: 'holdout_share + withhold_share must be at most 0.9', path: ['withhold_share'] })
     .prefault({}),
   gate: z
     .strictObject({

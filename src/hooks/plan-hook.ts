@@ -13,6 +13,8 @@ import { selectForPrompt } from '../plan/select.js';
 interface SessionState {
   holdout: boolean;
   ids: string[];
+  /** the item the SessionStart hook withheld from this session: never told later either */
+  withheld?: string[];
 }
 
 function readJson<T>(file: string): T | null {
@@ -23,9 +25,18 @@ function readJson<T>(file: string): T | null {
   }
 }
 
+/**
+ * The arrival time in ns, like the capture hook's (sub-microsecond digits are lost to float
+ * precision); AGENTOPS_META_CLOCK_NS overrides it as it does for the shell hooks (replays, the loop).
+ */
+function arrivalNs(): bigint {
+  const fixed = process.env.AGENTOPS_META_CLOCK_NS;
+  if (fixed && /^[0-9]{1,30}$/.test(fixed)) return BigInt(fixed);
+  return BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6));
+}
+
 function record(home: string, sessionId: string, hook: string, ids: string[], holdout: boolean): void {
-  // Spool names carry the arrival time in ns, like the capture hook's (sub-microsecond digits are lost to float precision).
-  const ns = BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6));
+  const ns = arrivalNs();
   const name = `${ns}-${process.pid}-AgentopsInjection`;
   const body = JSON.stringify({ session_id: sessionId, hook_event_name: 'AgentopsInjection', hook, holdout, ids });
   const tmp = path.join(home, 'spool', '.tmp', name);
@@ -60,13 +71,14 @@ export function runPlanHook(event: string, stdin: string): string {
   let rendered: Rendered | null = null;
   if (event === 'UserPromptSubmit' && typeof payload.prompt === 'string') {
     const prompt = readJson<ContextBundle['prompt']>(path.join(ctx, 'prompt.json'));
-    if (prompt) rendered = selectForPrompt(prompt, payload.prompt, new Set(state.ids));
+    if (prompt) rendered = selectForPrompt(prompt, payload.prompt, new Set([...state.ids, ...(state.withheld ?? [])]));
   } else if (event === 'SubagentStart' && typeof payload.agent_type === 'string') {
     const subagents = readJson<ContextBundle['subagents']>(path.join(ctx, 'subagents.json'));
     rendered = subagents?.[payload.agent_type] ?? null;
   }
   if (!rendered || rendered.ids.length === 0) return '';
-  if (event === 'UserPromptSubmit') writeFileWhole(stateFile, JSON.stringify({ holdout: false, ids: [...state.ids, ...rendered.ids] }), { mkdir: true });
+  // Key order matters: the SessionStart shell hook reads this file by prefix ('{"holdout":false').
+  if (event === 'UserPromptSubmit') writeFileWhole(stateFile, JSON.stringify({ holdout: false, ids: [...state.ids, ...rendered.ids], withheld: state.withheld ?? [] }), { mkdir: true });
   record(home, sessionId, event, rendered.ids, false);
   return JSON.stringify({ hookSpecificOutput: { hookEventName: event, additionalContext: rendered.text } });
 }

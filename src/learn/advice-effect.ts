@@ -33,12 +33,27 @@
 // Compared with the fixed-sample interval it is about 1.5 times as wide at the horizon; that is the
 // price of looking every night. The sample sizes it needs are sessionsToDetect() below.
 //
+// ## Two comparisons, and which one stops advice
+//
+// - together: the sessions an item was told in against the holdout sessions, told nothing. It says
+//   whether the advice as shown helped, but every item shown in the same sessions shares it: a trap
+//   shown next to a good recipe gets the good recipe's uplift.
+// - own: the sessions an item was told in against the sessions the SessionStart hook showed the same
+//   advice with exactly this item left out (`withheld`, chosen at random per session). Everything
+//   else told is the same on both sides, so the difference is the item's own effect.
+// An item is judged by its own comparison once `min_known` sessions with a known outcome had it
+// withheld; before that (or when withholding is off) by the together comparison. Switching tests
+// could in principle double the false-stop rate, but the together phase is short and its interval
+// is far too wide then to lie below +5 points (the loop's adherence-0 runs stop nothing).
+//
 // ## States
 //
 // - active: injected as usual.
-// - stopped: at least `min_known` known sessions on both sides, and the whole confidence sequence
-//   lies below `min_effect`: the evidence says it does not help (or harms). The planner stops
-//   injecting it (`demoted`, kept for the planner, is the same flag).
+// - stopped: at least `min_known` known sessions on both sides of the comparison that judges it,
+//   and that whole confidence sequence lies below `min_effect`: the evidence says it does not help
+//   (or harms). The planner stops injecting it (`demoted`, kept for the planner, is the same flag).
+//   A stop is remembered (`stopped_before`, kept by the shell): advice that is no longer told gains
+//   no new evidence, and a night that happens to rank it again must not bring it back.
 import type { SessionTrace } from '../core/types.js';
 import { containsAll } from './match.js';
 import { containsGapped } from './evaluate.js';
@@ -50,6 +65,8 @@ export interface Injection {
   hook: string;
   holdout: boolean;
   ids: string[];
+  /** ids the SessionStart hook left out of the advice it showed (one, chosen at random), if any */
+  withheld?: string[];
 }
 
 export type AdviceState = 'active' | 'stopped';
@@ -65,11 +82,23 @@ export interface AdviceEffect {
   holdout_passed: number;
   pass_rate: number | null;
   holdout_pass_rate: number | null;
+  /** together: told − holdout */
   effect: number | null;
-  /** the anytime-valid 95% confidence sequence of (with − holdout), as of the newest session */
+  /** the anytime-valid 95% confidence sequence of (told − holdout), as of the newest session */
   effect_lower: number | null;
   effect_upper: number | null;
+  /** own: sessions shown the rest of the advice without this item */
+  withheld_known: number;
+  withheld_passed: number;
+  /** own: told − withheld, and its confidence sequence */
+  own_effect: number | null;
+  own_lower: number | null;
+  own_upper: number | null;
+  /** the comparison the state comes from: 'own' once enough sessions had it withheld */
+  judged_by: 'own' | 'together';
   state: AdviceState;
+  /** when it was first stopped (ms: the newest session of that night's data), or null */
+  stopped_at: number | null;
   /** = state === 'stopped' (what the planner reads) */
   demoted: boolean;
 }
@@ -82,11 +111,27 @@ export interface AdviceEffectOptions {
   alpha: number;
   /** share of sessions held out (config planner.holdout_share): tunes where the sequence is tightest */
   holdout_share: number;
+  /** share of told sessions that have a given item withheld (withhold share / items shown): tunes the own sequence */
+  withheld_share: number;
   /** told + holdout sessions at which the sequence is tightest */
   horizon: number;
+  /** ids stopped on an earlier night, with when: they stay stopped */
+  stopped_before: ReadonlyMap<string, number>;
+  /** the time a stop found now is recorded with (the newest session's end) */
+  now: number | null;
 }
 
-export const DEFAULT_ADVICE_EFFECT: AdviceEffectOptions = { min_known: 10, min_effect: 0.05, max_gap: 5, alpha: 0.05, holdout_share: 0.1, horizon: 1000 };
+export const DEFAULT_ADVICE_EFFECT: AdviceEffectOptions = {
+  min_known: 10,
+  min_effect: 0.05,
+  max_gap: 5,
+  alpha: 0.05,
+  holdout_share: 0.1,
+  withheld_share: 0.1,
+  horizon: 1000,
+  stopped_before: new Map(),
+  now: null,
+};
 
 export interface Interval {
   lower: number;
@@ -175,29 +220,49 @@ function parseId(id: string): { kind: string; steps: string[] } {
   return { kind, steps: id.slice(i + 1).split(kind === 'parallel' ? '+' : '>') };
 }
 
-export function adviceEffects(traces: readonly SessionTrace[], injections: readonly Injection[], options: Partial<AdviceEffectOptions> = {}): AdviceEffect[] {
-  const o = { ...DEFAULT_ADVICE_EFFECT, ...options };
-  const bySession = new Map(traces.map((t) => [t.session_id, t]));
-  const holdout = new Set(injections.filter((i) => i.holdout).map((i) => i.session_id));
-  let holdoutKnown = 0;
-  let holdoutPassed = 0;
-  for (const sid of holdout) {
+interface Arm {
+  known: number;
+  passed: number;
+}
+
+function armOf(sessions: Iterable<string>, bySession: ReadonlyMap<string, SessionTrace>): Arm {
+  const arm = { known: 0, passed: 0 };
+  for (const sid of sessions) {
     const t = bySession.get(sid);
     const v = t ? sessionPassed(t) : null;
     if (v === null) continue;
-    holdoutKnown++;
-    if (v) holdoutPassed++;
+    arm.known++;
+    if (v) arm.passed++;
   }
-  // First injection of each id in each session.
+  return arm;
+}
+
+export function adviceEffects(traces: readonly SessionTrace[], injections: readonly Injection[], options: Partial<AdviceEffectOptions> = {}): AdviceEffect[] {
+  const o = { ...DEFAULT_ADVICE_EFFECT, ...options };
+  const bySession = new Map(traces.map((t) => [t.session_id, t]));
+  const holdout = armOf(new Set(injections.filter((i) => i.holdout).map((i) => i.session_id)), bySession);
+  // Sessions each id was withheld from (randomised by the SessionStart hook).
+  const withheldFrom = new Map<string, Set<string>>();
+  for (const inj of injections) {
+    for (const id of inj.withheld ?? []) {
+      const sessions = withheldFrom.get(id) ?? new Set<string>();
+      sessions.add(inj.session_id);
+      withheldFrom.set(id, sessions);
+    }
+  }
+  // First injection of each id in each session; a session that had the id withheld stays on the
+  // withheld side whatever another hook told it (intention to treat: the coin decides the side).
   const told = new Map<string, Map<string, number>>();
   for (const inj of injections) {
     if (inj.holdout) continue;
     for (const id of inj.ids) {
+      if (withheldFrom.get(id)?.has(inj.session_id)) continue;
       const sessions = told.get(id) ?? new Map<string, number>();
       if (!sessions.has(inj.session_id) || sessions.get(inj.session_id)! > inj.ts_ms) sessions.set(inj.session_id, inj.ts_ms);
       told.set(id, sessions);
     }
   }
+  const ownOptions = { ...o, holdout_share: o.withheld_share };
   const out: AdviceEffect[] = [];
   for (const [id, sessions] of [...told].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
     const { kind, steps } = parseId(id);
@@ -217,11 +282,17 @@ export function adviceEffects(traces: readonly SessionTrace[], injections: reado
       if (v) passed++;
       if (did && v) followedPassed++;
     }
-    const enough = known >= o.min_known && holdoutKnown >= o.min_known;
-    const ci = differenceSequence(passed, known, holdoutPassed, holdoutKnown, o);
-    const stopped = enough && ci !== null && ci.upper < o.min_effect;
+    const withheld = armOf(withheldFrom.get(id) ?? [], bySession);
+    const together = differenceSequence(passed, known, holdout.passed, holdout.known, o);
+    const own = differenceSequence(passed, known, withheld.passed, withheld.known, ownOptions);
+    const judgedBy = withheld.known >= o.min_known ? 'own' : 'together';
+    const [ci, other] = judgedBy === 'own' ? [own, withheld] : [together, holdout];
+    const stopsNow = known >= o.min_known && other.known >= o.min_known && ci !== null && ci.upper < o.min_effect;
+    const before = o.stopped_before.get(id);
+    const stoppedAt = before ?? (stopsNow ? o.now : null);
+    const stopped = before !== undefined || stopsNow;
     const rate = known ? passed / known : null;
-    const hRate = holdoutKnown ? holdoutPassed / holdoutKnown : null;
+    const hRate = holdout.known ? holdout.passed / holdout.known : null;
     out.push({
       id,
       injected_sessions: sessions.size,
@@ -229,14 +300,21 @@ export function adviceEffects(traces: readonly SessionTrace[], injections: reado
       passed,
       followed_sessions: followed,
       followed_passed: followedPassed,
-      holdout_known: holdoutKnown,
-      holdout_passed: holdoutPassed,
+      holdout_known: holdout.known,
+      holdout_passed: holdout.passed,
       pass_rate: rate,
       holdout_pass_rate: hRate,
       effect: rate !== null && hRate !== null ? rate - hRate : null,
-      effect_lower: ci ? ci.lower : null,
-      effect_upper: ci ? ci.upper : null,
+      effect_lower: together ? together.lower : null,
+      effect_upper: together ? together.upper : null,
+      withheld_known: withheld.known,
+      withheld_passed: withheld.passed,
+      own_effect: rate !== null && withheld.known ? rate - withheld.passed / withheld.known : null,
+      own_lower: own ? own.lower : null,
+      own_upper: own ? own.upper : null,
+      judged_by: judgedBy,
       state: stopped ? 'stopped' : 'active',
+      stopped_at: stoppedAt ?? null,
       demoted: stopped,
     });
   }

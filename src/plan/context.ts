@@ -7,7 +7,7 @@ import { adviceFromLearn } from './advice.js';
 import { buildBm25, type Bm25Index } from './bm25.js';
 import { containsGapped } from '../learn/evaluate.js';
 import { activitiesOf, containsAll } from '../learn/match.js';
-import { renderAdvice, type Advice, type Rendered } from './render.js';
+import { renderAdvice, type Advice, type LearnedFrom, type Rendered } from './render.js';
 
 export interface PromptContext {
   budget_chars: number;
@@ -24,6 +24,18 @@ export interface ContextBundle {
   /** by subagent type */
   subagents: Record<string, Rendered>;
   holdout_percent: number;
+  /**
+   * Per session-start key, the advice with one item left out, one variant per item shown: the
+   * SessionStart hook shows one of them to a random share of sessions (`withhold_percent`) and
+   * records which item it withheld, so each item is measured on its own (advice-effect.ts).
+   */
+  withheld?: Record<string, WithheldVariant[]>;
+  withhold_percent?: number;
+}
+
+/** The session-start advice without one of its items. */
+export interface WithheldVariant extends Rendered {
+  withheld: string;
 }
 
 export interface ContextInput {
@@ -35,6 +47,8 @@ export interface ContextInput {
   top: number;
   min_relevance: number;
   holdout_share: number;
+  /** share of sessions shown their advice with one item (chosen at random) left out */
+  withhold_share?: number;
   max_gap: number;
   demoted?: ReadonlySet<string>;
   /**
@@ -66,11 +80,16 @@ export function buildContextBundle(input: ContextInput): ContextBundle {
   const opts = { top: input.top, demoted: input.demoted };
   const later = input.later;
   const sessionStart: Record<string, Rendered> = {};
-  const global = renderAdvice(adviceFromLearn(input.global, { ...opts, later: later?.global }), input.budget_chars, 'all your projects');
-  if (global.ids.length) sessionStart.global = global;
+  const withheld: Record<string, WithheldVariant[]> = {};
+  const addSessionStart = (key: string, items: readonly Advice[], from: LearnedFrom) => {
+    const r = renderAdvice(items, input.budget_chars, from);
+    if (!r.ids.length) return;
+    sessionStart[key] = r;
+    withheld[key] = withheldVariants(items, r, input.budget_chars, from);
+  };
+  addSessionStart('global', adviceFromLearn(input.global, { ...opts, later: later?.global }), 'all your projects');
   for (const [project, result] of [...input.projects].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
-    const r = renderAdvice(adviceFromLearn(result, { ...opts, later: later?.projects?.get(project) }), input.budget_chars, 'this project');
-    if (r.ids.length) sessionStart[projectSlug(project)] = r;
+    addSessionStart(projectSlug(project), adviceFromLearn(result, { ...opts, later: later?.projects?.get(project) }), 'this project');
   }
   const subagents: Record<string, Rendered> = {};
   // Subagents are learned by type across every project.
@@ -100,5 +119,19 @@ export function buildContextBundle(input: ContextInput): ContextBundle {
     },
     subagents,
     holdout_percent: Math.round(input.holdout_share * 100),
+    withheld,
+    withhold_percent: Math.round((input.withhold_share ?? 0) * 100),
   };
+}
+
+/**
+ * One variant per item shown, with that item left out and nothing put in its place (so the only
+ * difference a withheld session sees is the missing item). Each fits the budget: it is a subset.
+ */
+export function withheldVariants(items: readonly Advice[], shown: Rendered, budget: number, from: LearnedFrom): WithheldVariant[] {
+  const byId = new Map(items.map((a) => [a.id, a]));
+  return shown.ids.map((id) => {
+    const rest = shown.ids.filter((x) => x !== id).map((x) => byId.get(x)!);
+    return { ...renderAdvice(rest, budget, from), withheld: id };
+  });
 }

@@ -23,11 +23,23 @@ export function writeContext({ dir, bundle, autostart }: ContextWriteOptions): v
     writeFileWhole(path.join(sessionStart, `${key}.ctx`), `${JSON.stringify(rendered.text)}\n`);
     writeFileWhole(path.join(sessionStart, `${key}.ids`), `${JSON.stringify(rendered.ids)}\n`);
     keep.add(`${key}.ctx`).add(`${key}.ids`);
+    // The variants with one item withheld: <key>.w<j>.* for j = 1..<key>.items (see plan/context.ts).
+    const variants = bundle.withheld?.[key] ?? [];
+    variants.forEach((v, i) => {
+      const stem = `${key}.w${i + 1}`;
+      writeFileWhole(path.join(sessionStart, `${stem}.ctx`), `${JSON.stringify(v.text)}\n`);
+      writeFileWhole(path.join(sessionStart, `${stem}.ids`), `${JSON.stringify(v.ids)}\n`);
+      writeFileWhole(path.join(sessionStart, `${stem}.withheld`), `${JSON.stringify([v.withheld])}\n`);
+      keep.add(`${stem}.ctx`).add(`${stem}.ids`).add(`${stem}.withheld`);
+    });
+    writeFileWhole(path.join(sessionStart, `${key}.items`), `${variants.length}\n`);
+    keep.add(`${key}.items`);
   }
   for (const name of fs.readdirSync(sessionStart)) if (!keep.has(name)) fs.rmSync(path.join(sessionStart, name), { force: true });
   writeFileWhole(path.join(dir, 'prompt.json'), JSON.stringify(bundle.prompt));
   writeFileWhole(path.join(dir, 'subagents.json'), JSON.stringify(bundle.subagents));
   writeFileWhole(path.join(dir, 'holdout-percent'), `${bundle.holdout_percent}\n`);
+  writeFileWhole(path.join(dir, 'withhold-percent'), `${bundle.withhold_percent ?? 0}\n`);
   if (bundle.orchestrate) writeOrchestrateHistory(dir, bundle.orchestrate);
   writeAutostart(dir, autostart);
 }

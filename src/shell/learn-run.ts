@@ -2,7 +2,9 @@
 // and precompute the planner context. The only I/O is reading the store and writing context files.
 import type { Config } from '../config/schema.js';
 import type { EventRecord, SessionTrace } from '../core/types.js';
+import { format } from 'date-fns';
 import { adviceEffects, type AdviceEffect, type Injection } from '../learn/advice-effect.js';
+import { adviceDays, type AdviceDay } from '../report/advice-panel.js';
 import { learn } from '../learn/learn.js';
 import { mineParallel } from '../learn/parallel.js';
 import { laterStates, recordFirstReports, type FirstReports, type LaterEvidence } from '../learn/prospective.js';
@@ -21,8 +23,10 @@ export interface LearnRun {
   bundle: ContextBundle & { orchestrate?: OrchestrateHistory };
   /** time the evidence is weighed at: the end of the newest session, so the same data learns the same */
   as_of: number;
-  /** did the injected advice help? (injected vs holdout sessions) */
+  /** did the injected advice help? (each piece against the sessions it was withheld from, and the holdout) */
   advice: AdviceEffect[];
+  /** told vs holdout sessions by local day (metrics/advice.json) */
+  advice_days: AdviceDay[];
   /** what the sessions after each global pattern's first report say about it, by prospectiveKey */
   later: Map<string, LaterEvidence>;
 }
@@ -69,9 +73,9 @@ export function injectionsOf(events: readonly EventRecord[]): Injection[] {
   for (const e of events) {
     if (e.event !== 'AgentopsInjection') continue;
     try {
-      const p = JSON.parse(e.payload) as { hook?: unknown; holdout?: unknown; ids?: unknown };
-      const ids = Array.isArray(p.ids) ? p.ids.filter((x): x is string => typeof x === 'string') : [];
-      out.push({ session_id: e.session_id, ts_ms: e.ts_ms, hook: String(p.hook ?? ''), holdout: p.holdout === true, ids });
+      const p = JSON.parse(e.payload) as { hook?: unknown; holdout?: unknown; ids?: unknown; withheld?: unknown };
+      const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+      out.push({ session_id: e.session_id, ts_ms: e.ts_ms, hook: String(p.hook ?? ''), holdout: p.holdout === true, ids: strings(p.ids), withheld: strings(p.withheld) });
     } catch {
       // a record we cannot read tells us nothing
     }
@@ -127,6 +131,18 @@ function readTraces(store: EventStore): { traces: SessionTrace[]; injections: In
 /** Where a learning run keeps when each pattern was first reported (FIRST_REPORTED_META). */
 export type LearnMeta = Pick<EventStore, 'getMeta' | 'setMeta'>;
 
+/** Advice stopped on some night, by id, with when (ms): a stop is kept (advice-effect.ts). */
+export const ADVICE_STOPPED_META = 'advice_stopped';
+
+function readStopped(store: LearnMeta): Map<string, number> {
+  try {
+    const v = JSON.parse(store.getMeta(ADVICE_STOPPED_META) ?? '{}') as Record<string, unknown>;
+    return new Map(Object.entries(v).filter((e): e is [string, number] => typeof e[1] === 'number'));
+  } catch {
+    return new Map(); // a damaged record: stops are found again from the evidence
+  }
+}
+
 export function runLearning(store: EventStore, config: Config, fallbackNow: number): LearnRun {
   return learnFromTraces(readTraces(store), store, config, fallbackNow);
 }
@@ -137,7 +153,17 @@ export function learnFromTraces({ traces, injections }: { traces: SessionTrace[]
   // byte-identical results, so the nightly commit is empty when nothing new happened.
   const newest = traces.reduce((m, t) => Math.max(m, t.end_ms), -Infinity);
   const now = Number.isFinite(newest) ? newest : fallbackNow;
-  const advice = adviceEffects(traces, injections, { max_gap: config.learn.max_gap });
+  const stoppedBefore = readStopped(meta);
+  const advice = adviceEffects(traces, injections, {
+    max_gap: config.learn.max_gap,
+    holdout_share: config.planner.holdout_share,
+    withheld_share: config.planner.withhold_share / Math.max(1, config.planner.top),
+    stopped_before: stoppedBefore,
+    now,
+  });
+  const stopped = new Map(stoppedBefore);
+  for (const a of advice) if (a.stopped_at !== null && !stopped.has(a.id)) stopped.set(a.id, a.stopped_at);
+  if (stopped.size > stoppedBefore.size) meta.setMeta(ADVICE_STOPPED_META, JSON.stringify(Object.fromEntries(stopped)));
   const result = learnAll(traces, config, now);
   const enough = (n: number) => n >= config.learn.min_sessions;
 
@@ -173,7 +199,8 @@ export function learnFromTraces({ traces, injections }: { traces: SessionTrace[]
     min_relevance: config.planner.min_relevance,
     holdout_share: config.planner.holdout_share,
     max_gap: config.learn.max_gap,
-    demoted: new Set(advice.filter((a) => a.demoted).map((a) => a.id)),
+    withhold_share: config.planner.withhold_share,
+    demoted: new Set(stopped.keys()),
     later: {
       global: later.get('global'),
       projects: new Map([...projects.keys()].map((p) => [p, later.get(`project:${p}`)!])),
@@ -181,5 +208,6 @@ export function learnFromTraces({ traces, injections }: { traces: SessionTrace[]
     },
   });
   const orchestrate = buildHistory({ traces, global: result, projects, as_of: now });
-  return { result, traces, projects, subagents, bundle: { ...bundle, orchestrate }, advice, as_of: now, later: later.get('global')! };
+  const advice_days = adviceDays(traces, injections, (ms) => format(ms, 'yyyy-MM-dd'));
+  return { result, traces, projects, subagents, bundle: { ...bundle, orchestrate }, advice, advice_days, as_of: now, later: later.get('global')! };
 }

@@ -6,6 +6,7 @@ import { commitLearning, DEFAULT_ALLOWED_PREFIXES, ensureLearningRepo, readCommi
 import { stableJson } from '../commit/format.js';
 import { planLibraryWrite, renderLibrary } from '../commit/library.js';
 import type { AdviceEffect } from '../learn/advice-effect.js';
+import type { AdviceDay } from '../report/advice-panel.js';
 import type { LaterEvidence } from '../learn/prospective.js';
 import { combineMachineEvidence } from '../commit/evidence-merge.js';
 import { renderSkillFiles } from '../commit/skill.js';
@@ -18,6 +19,8 @@ export interface LearningCommitInput {
   evaluation: unknown | null;
   /** did injected advice help: written to metrics/advice.json */
   advice: readonly AdviceEffect[];
+  /** told vs holdout sessions by day, written beside it */
+  advice_days?: readonly AdviceDay[];
   /** what the sessions after each pattern's first report say, by prospectiveKey (the learning run's `later`) */
   later: ReadonlyMap<string, LaterEvidence>;
   date: string;
@@ -95,7 +98,7 @@ export async function learningCommit(input: LearningCommitInput): Promise<Learni
     machineId: machine,
     teamEvidence: combineMachineEvidence(evidenceFiles),
   });
-  library.set('metrics/advice.json', stableJson(input.advice, 3));
+  library.set('metrics/advice.json', stableJson({ advice: input.advice, days: input.advice_days ?? [] }, 3));
   for (const [p, content] of renderSkillFiles({ result: input.result, later: input.later })) library.set(p, content);
   const files = planLibraryWrite(library, previous);
   const message = commitMessage(input.result, input.date, library.get(`patterns/learned/${input.date}.md`) ?? null);

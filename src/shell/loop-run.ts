@@ -11,10 +11,8 @@
 // The control run is the same world's sessions with the product not installed: the agent's habit,
 // the same draws for the test outcomes (common random numbers), no hooks.
 //
-// One liberty, for the clock only: the capture and SessionStart hooks take their time from
-// AGENTOPS_META_CLOCK_NS (how the demo replays sessions), but the prompt hook stamps the injection
-// record it spools with the wall clock. Sessions here happen in simulated time, so that record is
-// renamed to the simulated time of its prompt before ingest, as a live session would have stamped it.
+// Every hook takes its time from AGENTOPS_META_CLOCK_NS (how the demo replays sessions), so the
+// records they spool carry the simulated time, as a live session's would carry its own.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -45,8 +43,15 @@ export interface LoopOptions {
   adherence?: number;
   /** planner.holdout_share in the scratch data folder's config (default: the product's default) */
   holdout_share?: number;
+  /** planner.withhold_share in the scratch config (default: the product's default) */
+  withhold_share?: number;
   /** learn.min_sessions in the scratch config (default: the product's default) */
   min_sessions?: number;
+  /**
+   * days at the start with no nightly run, so nothing is learned or advised yet: a history the
+   * agent made by habit, as if backfilled from transcripts when the product was installed
+   */
+  history_days?: number;
   /** scratch folder (default: a new temporary folder) */
   dir?: string;
   concurrency?: number;
@@ -63,6 +68,8 @@ export interface LoopDay {
   pass_advised: number | null;
   pass_holdout: number | null;
   pass_control: number | null;
+  /** advised sessions that had one item withheld */
+  withheld: number;
   /** the control run's pass rate of the advised sessions' twins (the same tasks without the product) */
   pass_advised_twins: number | null;
   /** sessions before any advice existed (neither advised nor held out) */
@@ -77,14 +84,23 @@ export interface LoopAdvice {
   truth: 'good' | 'anti' | 'trap' | null;
   /** day a planner hook first printed it */
   first_day: number | null;
+  /** told − holdout (the advice as shown, together) and its anytime-valid 95% interval */
   uplift: number | null;
   lower: number | null;
   upper: number | null;
+  /** told − withheld (this item on its own) and its interval */
+  own_uplift: number | null;
+  own_lower: number | null;
+  own_upper: number | null;
+  judged_by: string;
   state: string;
-  /** first night the learner stopped it, or null */
+  /** first night the advice test stopped it, or null */
   stopped_day: number | null;
+  /** last day a planner hook printed it */
+  last_day: number | null;
   told: number;
   holdout: number;
+  withheld: number;
 }
 
 export interface LoopResult {
@@ -92,11 +108,16 @@ export interface LoopResult {
   seed: number;
   adherence: number;
   holdout_share: number | null;
+  withhold_share: number | null;
   days: LoopDay[];
   advice: LoopAdvice[];
   truth: { good: string[]; anti: string[]; trap: string[] };
-  /** first day each planted recipe was advised (exactly or as a part that works), the day the trap was stopped */
-  milestones: { good_advised: number | null; anti_advised: number | null; trap_advised: number | null; trap_stopped: number | null };
+  /**
+   * first day each planted recipe was advised (exactly or as a part that works); the night the
+   * advice test stopped the trap; the last day the trap was printed at all (the learner may drop it
+   * on its own first, when the agent's choices change the history)
+   */
+  milestones: { good_advised: number | null; anti_advised: number | null; trap_advised: number | null; trap_stopped: number | null; trap_last_advised: number | null };
   /** pooled pass rates from the day the good recipe was first advised */
   since_good: { days: number; advised: number | null; holdout: number | null; control: number | null; advised_n: number; holdout_n: number; control_n: number } | null;
   commits: number;
@@ -107,6 +128,7 @@ const DAY0 = Date.UTC(2026, 0, 5);
 interface SessionRun {
   advised: boolean;
   holdout: boolean;
+  withheld: boolean;
   passed: boolean;
   control: boolean;
   ids: string[];
@@ -142,24 +164,6 @@ function keysOf(advice: ParsedAdvice): string[] {
 
 const rate = (passed: number, n: number): number | null => (n > 0 ? passed / n : null);
 
-/** Renames the prompt hook's injection records of `sessionId` to the simulated time `ns` (see the header). */
-function restampPromptRecords(spool: string, sessionId: string, ns: bigint): void {
-  for (const name of fs.readdirSync(spool)) {
-    if (!name.endsWith('-AgentopsInjection.json')) continue;
-    const file = path.join(spool, name);
-    let body: { session_id?: unknown; hook?: unknown };
-    try {
-      body = JSON.parse(fs.readFileSync(file, 'utf8')) as typeof body;
-    } catch {
-      continue;
-    }
-    if (body.session_id !== sessionId || body.hook !== 'UserPromptSubmit') continue;
-    const rest = name.slice(name.indexOf('-'));
-    const target = path.join(spool, `${ns}${rest}`);
-    if (target !== file) fs.renameSync(file, target);
-  }
-}
-
 export async function runLoop(options: LoopOptions): Promise<LoopResult> {
   const adherence = options.adherence ?? DEFAULT_ADHERENCE;
   const world = loopOptions({ ...options.world, seed: options.seed });
@@ -170,7 +174,10 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
   const data = path.join(root, 'data');
   for (const d of [project, home, data]) fs.mkdirSync(d, { recursive: true, mode: 0o700 });
   const config: Record<string, Record<string, unknown>> = { daemon: { autostart: false } };
-  if (options.holdout_share !== undefined) config.planner = { holdout_share: options.holdout_share };
+  const planner: Record<string, unknown> = {};
+  if (options.holdout_share !== undefined) planner.holdout_share = options.holdout_share;
+  if (options.withhold_share !== undefined) planner.withhold_share = options.withhold_share;
+  if (Object.keys(planner).length) config.planner = planner;
   if (options.min_sessions !== undefined) config.learn = { min_sessions: options.min_sessions };
   fs.writeFileSync(path.join(data, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
   const installed = install({ scope: 'project', projectDir: project, root: packageRoot(), home, nodeBin: process.execPath, now: new Date(0) });
@@ -189,6 +196,7 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
   };
 
   const firstDay = new Map<string, number>();
+  const lastDay = new Map<string, number>();
   const stoppedDay = new Map<string, number>();
 
   const runSession = async (task: SessionTask): Promise<SessionRun> => {
@@ -202,7 +210,6 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
       // no advice existed when the session started: no coin was tossed
     }
     stdouts.push(...(await hooks(prompt.event, prompt.payload, prompt.ns)));
-    restampPromptRecords(paths.spool, task.session_id, prompt.ns);
     const advice = parseHookOutputs(stdouts);
     const decision = decide(task.habit, advice, adherence, deriveSeed(options.seed ^ 0xad0e, task.day * 100_003 + task.index + 1));
     const passed = outcomes(world, truth, task, decision.episodes);
@@ -211,6 +218,7 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
     return {
       advised: ids.length > 0,
       holdout: state.startsWith('{"holdout":true'),
+      withheld: /"withheld":\["/.test(state),
       passed: passed.at(-1) === true,
       control: outcomes(world, truth, task, task.habit).at(-1) === true,
       ids,
@@ -231,13 +239,17 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
       }
     };
     await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 4) }, worker));
-    for (const r of runs) for (const id of r.ids) if (!firstDay.has(id)) firstDay.set(id, day);
+    for (const r of runs) for (const id of r.ids) {
+      if (!firstDay.has(id)) firstDay.set(id, day);
+      lastDay.set(id, day);
+    }
     const count = (f: (r: SessionRun) => boolean) => runs.filter(f).length;
     const row: LoopDay = {
       day: day + 1,
       sessions: runs.length,
       advised: count((r) => r.advised && !r.holdout),
       holdout: count((r) => r.holdout),
+      withheld: count((r) => r.withheld && !r.holdout),
       pass_advised: rate(count((r) => r.advised && !r.holdout && r.passed), count((r) => r.advised && !r.holdout)),
       pass_holdout: rate(count((r) => r.holdout && r.passed), count((r) => r.holdout)),
       pass_control: rate(count((r) => r.control), runs.length),
@@ -245,12 +257,13 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
       pass_unadvised: rate(count((r) => !r.advised && !r.holdout && r.passed), count((r) => !r.advised && !r.holdout)),
     };
     days.push(row);
+    options.onDay?.(row);
+    if (day + 1 < (options.history_days ?? 0)) continue;
     // The night: the daemon's nightly run, after the day's last session.
     const night = await options.nightly(env, new Date(DAY0 + day * 86_400_000 + 23 * 3_600_000));
     if (night.committed) commits++;
     last = night.advice;
     for (const a of last) if (a.state === 'stopped' && !stoppedDay.has(a.id)) stoppedDay.set(a.id, day + 1);
-    options.onDay?.(row);
   }
   const advice: LoopAdvice[] = last.map((a) => {
     const i = a.id.indexOf(':');
@@ -266,21 +279,32 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
       uplift: a.effect,
       lower: a.effect_lower,
       upper: a.effect_upper,
+      own_uplift: a.own_effect,
+      own_lower: a.own_lower,
+      own_upper: a.own_upper,
+      judged_by: a.judged_by,
       state: a.state,
       stopped_day: stoppedDay.get(a.id) ?? null,
+      last_day: lastDay.has(a.id) ? lastDay.get(a.id)! + 1 : null,
       told: a.known,
       holdout: a.holdout_known,
+      withheld: a.withheld_known,
     };
   });
+  const daysOf = (days: ReadonlyMap<string, number>, t: LoopAdvice['truth']): number[] =>
+    [...days]
+      .filter(([id]) => {
+        const i = id.indexOf(':');
+        return truthOf(id.slice(0, i), id.slice(i + 1).split('>'), truth) === t;
+      })
+      .map(([, d]) => d + 1);
   const firstOf = (t: LoopAdvice['truth']): number | null => {
-    const ds = [...firstDay].filter(([id]) => {
-      const i = id.indexOf(':');
-      return truthOf(id.slice(0, i), id.slice(i + 1).split('>'), truth) === t;
-    }).map(([, d]) => d + 1);
+    const ds = daysOf(firstDay, t);
     return ds.length ? Math.min(...ds) : null;
   };
+  const trapLast = daysOf(lastDay, 'trap');
   const trapStops = advice.filter((a) => a.truth === 'trap' && a.stopped_day !== null).map((a) => a.stopped_day!);
-  const milestones = { good_advised: firstOf('good'), anti_advised: firstOf('anti'), trap_advised: firstOf('trap'), trap_stopped: trapStops.length ? Math.min(...trapStops) : null };
+  const milestones = { good_advised: firstOf('good'), anti_advised: firstOf('anti'), trap_advised: firstOf('trap'), trap_stopped: trapStops.length ? Math.min(...trapStops) : null, trap_last_advised: trapLast.length ? Math.max(...trapLast) : null };
   const since = milestones.good_advised === null ? null : days.filter((d) => d.day >= milestones.good_advised!);
   const pooled = (rows: LoopDay[], n: (d: LoopDay) => number, p: (d: LoopDay) => number | null) => {
     let total = 0;
@@ -305,6 +329,7 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
     seed: options.seed,
     adherence,
     holdout_share: options.holdout_share ?? null,
+    withhold_share: options.withhold_share ?? null,
     days,
     advice,
     truth: { good: truth.good, anti: truth.anti, trap: truth.trap },
