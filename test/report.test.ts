@@ -402,7 +402,8 @@ describe('the panel "Did the advice help?" (told vs holdout sessions)', () => {
     expect(html).toContain('data-chart="advice-effect"');
     for (const s of Object.values(ADVICE_SERIES)) expect(html).toContain(`data-series="${s.name}"`);
     expect(html).toContain('data-table="advice-effect"');
-    expect(html.match(/<tr data-state="stopped">/g)!.length).toBe(2);
+    expect(html.match(/<tr data-state="stopped" data-judged="together">/g)!.length).toBe(2);
+    expect(html).toContain('<td class="num">holdout 80</td>');
     expect(html).toContain('<span class="chip">&lt;Grep&gt;</span>');
     expect(html).not.toContain('<Grep>');
     expect(html).toContain('All days: told 20% of 80 sessions passed, holdout 70% of 80.');
