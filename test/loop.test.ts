@@ -100,6 +100,10 @@ describe('agent policy: reads what the planner printed', () => {
     let followed = 0;
     for (let s = 0; s < 2000; s++) followed += decide(habit, advice, 0.6, s).followed.length;
     expect(followed / 2000 / advice.follow.length).toBeCloseTo(0.6, 1);
+    // a followed sequence that is part of another followed one is done by doing the other
+    const nested = decide(habit, { follow: [['Bash:format', 'WebFetch'], ['Glob', 'Bash:format', 'WebFetch']], avoid: [] }, 1, 1);
+    expect(nested.followed).toEqual([['Glob', 'Bash:format', 'WebFetch']]);
+    expect(nested.episodes[0]!.steps).toEqual(['Read', 'Glob', 'Bash:format', 'WebFetch']);
     // an anti-pattern that ends in the test run: the step before the test is left out
     expect(avoidRun(['Read', 'Bash:run'], ['Bash:run', WORLD_TEST])).toEqual(['Read']);
     expect(avoidRun(['Bash:run', 'Read'], ['Bash:run', WORLD_TEST])).toEqual(['Bash:run', 'Read']);

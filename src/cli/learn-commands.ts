@@ -78,7 +78,7 @@ async function learnShared(ctx: CliContext, url: string, scope: OrgScope, now = 
   });
   try {
     const run = await learnFromSharedStore(store, config, scope, now);
-    return { result: run.result, ingested: 0, sessions: run.traces.length, traces: run.traces, advice: run.advice, as_of: run.as_of, later: run.later };
+    return { result: run.result, ingested: 0, sessions: run.traces.length, traces: run.traces, advice: run.advice, advice_days: run.advice_days, as_of: run.as_of, later: run.later };
   } finally {
     await store.close();
   }

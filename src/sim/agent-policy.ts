@@ -5,13 +5,14 @@
 // rendered text (src/plan/render.ts's format), and follows or avoids each one with probability
 // `adherence`, drawn once per session and advice:
 //   - a followed sequence "A → B" replaces the agent's habitual recipe in every episode: the agent
-//     does A, then B, then runs the tests (several followed sequences: in the order they were advised).
+//     does A, then B, then runs the tests (several followed sequences: in the order they were advised;
+//     one that is part of another it follows, "B → C" beside "A → B → C", is done by doing the other).
 //     A test run inside advice ("A → Bash:test") is the test run the episode ends with anyway;
 //   - an avoided anti-pattern is not done: wherever its steps would run in a row (the episode's
 //     closing test run included), the last of them that is not a test run is left out.
 // Everything else (the noise, the number of episodes, the test runs) stays as the agent's habit.
 import { Rng } from './rng.js';
-import type { Episode } from './loop-world.js';
+import { containsRun, type Episode } from './loop-world.js';
 import { WORLD_TEST } from './worlds.js';
 
 export interface ParsedAdvice {
@@ -100,7 +101,8 @@ export interface Decision {
 /** The agent's plan for a session after reading `advice` (`seed`: its own draws for adherence). */
 export function decide(habit: readonly Episode[], advice: ParsedAdvice, adherence: number, seed: number): Decision {
   const rng = new Rng(seed);
-  const followed = advice.follow.filter(() => rng.chance(adherence));
+  const chosen = advice.follow.filter(() => rng.chance(adherence));
+  const followed = chosen.filter((s) => !chosen.some((o) => o.length > s.length && containsRun(o, s)));
   const avoided = advice.avoid.filter(() => rng.chance(adherence));
   const episodes = habit.map((e): Episode => {
     let steps = followed.length ? [...e.noise, ...followed.flat().filter((a) => a !== WORLD_TEST)] : [...e.steps];
