@@ -15,6 +15,7 @@ const loaders = {
   quality: async () => (await import('./quality.mjs')).benchQuality,
   orchestrate: async () => (await import('./orchestrate.mjs')).benchOrchestrate,
   loop: async () => (await import('./loop.mjs')).benchLoop,
+  ship: async () => (await import('./ship.mjs')).benchShip,
 };
 
 const args = process.argv.slice(2);

@@ -15,6 +15,8 @@ export { learn } from './learn/learn.js';
 export { mineParallel } from './learn/parallel.js';
 export { DEFAULT_CONFIG } from './config/schema.js';
 export { runLearning } from './shell/learn-run.js';
+export { openPostgresStore } from './store/postgres.js';
+export { learnFromSharedStore } from './org/learn-org.js';
 export { backfill } from './backfill/backfill.js';
 export { writeContext } from './shell/context-writer.js';
 export { sessionsToDetect } from './learn/advice-effect.js';

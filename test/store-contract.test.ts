@@ -82,6 +82,14 @@ function contract(open: () => Promise<AsyncEventStore>): void {
     await store.close();
   });
 
+  it('round-trips strings that need quoting, and the string "NULL"', async () => {
+    const store = await open();
+    const nasty = ['NULL', 'a "quoted" \\ back\\slash', '{braces},commas', "it's", 'ünï ☃ 𝄞', '', ' spaced '];
+    const events = nasty.map((text, i) => event({ id: `n${i}`, ts_ms: i, tool_name: text, cwd: text, payload: JSON.stringify({ text }) }));
+    await store.insert(events, []);
+    expect(await store.events()).toEqual(events);
+  });
+
   it('is idempotent by id and counts duplicates', async () => {
     const store = await open();
     expect(await store.insert([event({ id: 'a' }), event({ id: 'b' })], [quarantined('q')])).toEqual({ inserted: 2, duplicates: 0, quarantined: 1 });

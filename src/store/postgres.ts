@@ -130,6 +130,16 @@ const INSERT_QUARANTINE = `INSERT INTO quarantine (id, ts_ms, event, reason, siz
   SELECT * FROM unnest($1::text[], $2::float8[], $3::text[], $4::text[], $5::int8[], $6::text[])
   ON CONFLICT (id) DO NOTHING`;
 
+/**
+ * A PostgreSQL array literal: {"a","b\\"c",NULL,1.5}. Built here because pg's generic array
+ * encoding costs about four times as much, which showed as the shipper's largest cost.
+ */
+export function arrayLiteral(values: readonly (string | number | null)[]): string {
+  // One join over the quoted items: appending to one growing string was a large share of a shipper's profile.
+  const items = values.map((v) => (v === null || v === undefined ? 'NULL' : typeof v === 'number' ? String(v) : `"${v.replace(/[\\"]/g, '\\$&')}"`));
+  return `{${items.join(',')}}`;
+}
+
 /** The sessions whose project matches a --project name, as a SQL condition on session_id ($n is the name). */
 const projectClause = (n: number) =>
   `session_id IN (SELECT session_id FROM events GROUP BY session_id
@@ -156,8 +166,9 @@ class PostgresStore implements PostgresEventStore {
       if (key !== null) seen.add(key);
       keep.push(e);
     }
-    const columns: unknown[][] = EVENT_COLUMNS.map(() => []);
-    for (const e of keep) rowValues(recordToRow(e)).forEach((v, i) => columns[i]!.push(v));
+    const values: (string | number | null)[][] = EVENT_COLUMNS.map(() => []);
+    for (const e of keep) rowValues(recordToRow(e)).forEach((v, i) => values[i]!.push(v));
+    const columns = values.map(arrayLiteral);
     const q = quarantine;
     return inTransaction(this.pool, async (db) => {
       const inserted = keep.length ? ((await db.query(INSERT_EVENTS, [...columns, this.origin.machine_id, this.origin.team])).rowCount ?? 0) : 0;

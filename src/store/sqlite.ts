@@ -220,7 +220,8 @@ class SqliteStore implements EventStore {
   eventsAfter(seq: number, limit: number): SequencedEvent[] {
     // rowid is the stored order: SQLite gives a new row the largest rowid so far plus one.
     const rows = this.db.prepare('SELECT rowid AS seq, * FROM events WHERE rowid > ? ORDER BY rowid LIMIT ?').all(seq, limit) as (EventRow & { seq: number })[];
-    return rows.map(({ seq: s, ...row }) => ({ seq: s, event: rowToRecord(row) }));
+    // rowToRecord picks the event's fields, so the row is passed as it is (no copy without seq).
+    return rows.map((row) => ({ seq: row.seq, event: rowToRecord(row) }));
   }
 
   idAtSeq(seq: number): string | null {
