@@ -10,9 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { joinCatalog } from '../src/catalog/join.js';
 import type { InstalledInventory } from '../src/catalog/types.js';
 import { DEFAULT_CONFIG, type Config } from '../src/config/schema.js';
-import { buildReport, evalPoint, type EvalPoint, type ReportData } from '../src/report/build-report.js';
-import { renderHtml } from '../src/report/html.js';
+import { buildReport, evalPoint, type EvalPoint } from '../src/report/build-report.js';
+import { renderHtml, type HtmlInput } from '../src/report/html.js';
 import { ADVICE_SERIES } from '../src/report/advice-panel.js';
+import { PLAN_SERIES, planPanelData } from '../src/report/plan-panel.js';
 import { POWER_SERIES } from '../src/report/power-card.js';
 import type { Injection } from '../src/learn/advice-effect.js';
 import type { QualityDoc } from '../src/report/power.js';
@@ -66,14 +67,17 @@ function browse(file: string, extra: string[]): BrowserRun {
   return { stdout: r.stdout, console: r.stderr.split('\n').filter((l) => /:CONSOLE/.test(l) || /Uncaught/.test(l)) };
 }
 
-function demoReport(): ReportData {
+function demoReport(): HtmlInput {
   const start = Date.UTC(2026, 9, 1);
   const { traces } = simulateBoth({ seed: 20261129, sessions: 60, start_ms: start, days: 21, planted: { noise_mean: 6 } });
   const config: Config = { ...DEFAULT_CONFIG, learn: { ...DEFAULT_CONFIG.learn, min_sessions: 6 } };
   const asOf = Math.max(...traces.map((t) => t.end_ms));
   const learned = learnAll(traces, config, asOf);
   // An evaluation history: what two nightly commits would have recorded.
-  const evaluations: EvalPoint[] = [traces.slice(0, 40), traces].map((ts, i) => evalPoint(evaluateLearning(ts, config, asOf).evaluation, new Date(start + (14 + 7 * i) * 86_400_000).toISOString(), `${i}`.repeat(40))!);
+  const evaluated = [traces.slice(0, 40), traces].map((ts) => evaluateLearning(ts, config, asOf).evaluation);
+  const evaluations: EvalPoint[] = evaluated.map((e, i) => evalPoint(e, new Date(start + (14 + 7 * i) * 86_400_000).toISOString(), `${i}`.repeat(40))!);
+  // The newest commit's plan evaluation: the "Are the drafted workflows any good?" panel.
+  const plan_eval = planPanelData(evaluated[1], evaluations[1]!.at, evaluations[1]!.sha);
   const inventory: InstalledInventory = {
     items: [{ kind: 'agent', name: 'code-reviewer', activity: 'Agent:code-reviewer', description: 'Reviews the diff.', source: 'user', plugin: null, path: null, enabled: null, version: null }],
     marketplaces: [],
@@ -86,7 +90,7 @@ function demoReport(): ReportData {
   const injections: Injection[] = traces
     .filter((t) => t.start_ms >= start + 7 * 86_400_000)
     .map((t, i) => ({ session_id: t.session_id, ts_ms: t.start_ms, hook: 'SessionStart', holdout: i % 5 === 0, ids: i % 5 === 0 ? [] : told }));
-  return buildReport({
+  const report = buildReport({
     injections,
     traces,
     testRuns: traces.flatMap((t) => t.steps.filter((s) => s.test).map((s) => ({ ts_ms: s.start_ms, passed: s.test!.passed }))),
@@ -100,10 +104,11 @@ function demoReport(): ReportData {
     // A hand-made metrics/quality.json: the power curve panel.
     quality: JSON.parse(fs.readFileSync(path.join(import.meta.dirname, 'fixtures', 'quality', 'quality.json'), 'utf8')) as QualityDoc,
   });
+  return { ...report, plan_eval };
 }
 
 describe('the HTML dashboard in a browser', () => {
-  let data: ReportData;
+  let data: HtmlInput;
   let file: string;
 
   beforeAll(() => {
@@ -129,7 +134,7 @@ describe('the HTML dashboard in a browser', () => {
     for (const m of dom.matchAll(/<svg data-chart="([^"]+)"[^>]*? data-drawn="(\d+)" data-size="(\d+)x(\d+)"/g)) {
       if (m[1] !== 'mini') drawn.set(m[1]!, { elements: Number(m[2]), w: Number(m[3]), h: Number(m[4]) });
     }
-    expect([...drawn.keys()].sort()).toEqual(['activity-heatmap', 'advice-effect', 'dfg', 'evaluation', 'pass-rate', 'power-curve']);
+    expect([...drawn.keys()].sort()).toEqual(['activity-heatmap', 'advice-effect', 'dfg', 'evaluation', 'pass-rate', 'plan-eval', 'power-curve']);
     for (const [name, d] of drawn) {
       expect(d.w, name).toBeGreaterThan(100);
       expect(d.h, name).toBeGreaterThan(100);
@@ -149,7 +154,7 @@ describe('the HTML dashboard in a browser', () => {
     expect(marker, 'the user marker').not.toBeNull();
     expect(Number(marker![2])).toBeGreaterThan(100); // the line spans the plot's height
     // The whole panel, table and caption included, took room on the page like the other cards.
-    const panel = dom.match(/<section class="card wide" id="power" data-size="(\d+)x(\d+)">/);
+    const panel = dom.match(/<section class="card wide" id="power" data-size="(\d+)x(\d+)"[^>]*>/);
     expect(panel, 'the power panel').not.toBeNull();
     expect(Number(panel![1])).toBeGreaterThan(800); // a wide card
     expect(Number(panel![2])).toBeGreaterThan(300);
@@ -161,13 +166,28 @@ describe('the HTML dashboard in a browser', () => {
     expect(withRate).toBeGreaterThan(5);
     expect(drawn.get('advice-effect')!.elements).toBeGreaterThanOrEqual(2 + withRate);
     for (const s of Object.values(ADVICE_SERIES)) expect(dom).toContain(`data-series="${s.name}"`);
-    const advicePanel = dom.match(/<section class="card wide" id="advice" data-size="(\d+)x(\d+)">/);
+    const advicePanel = dom.match(/<section class="card wide" id="advice" data-size="(\d+)x(\d+)"[^>]*>/);
     expect(advicePanel, 'the advice panel').not.toBeNull();
     expect(Number(advicePanel![1])).toBeGreaterThan(800);
     expect(Number(advicePanel![2])).toBeGreaterThan(250);
     expect(dom).toContain('data-table="advice-effect"');
     expect(advice.advice.length).toBeGreaterThan(0);
-    expect([...dom.matchAll(/<tr data-state="(active|stopped)">/g)].length).toBe(advice.advice.length);
+    expect([...dom.matchAll(/<tr data-state="(active|stopped)"[^>]*>/g)].length).toBe(advice.advice.length);
+    // "Are the drafted workflows any good?": four groups of three bars (plan, most common, most
+    // similar) with their labels, a wide card whose table holds the same numbers, nothing overflowing.
+    const plan = data.plan_eval!;
+    expect(plan.test_sessions).toBeGreaterThan(0);
+    expect(drawn.get('plan-eval')!.elements).toBeGreaterThanOrEqual(4 * 3 + 8);
+    for (const s of Object.values(PLAN_SERIES)) expect([...dom.matchAll(new RegExp(`<rect data-series="${s.name}"`, 'g'))]).toHaveLength(4);
+    const planPanel = dom.match(/<section class="card wide" id="plan-eval" data-size="(\d+)x(\d+)" data-overflow="(\d+)">/);
+    expect(planPanel, 'the plan panel').not.toBeNull();
+    expect(Number(planPanel![1])).toBeGreaterThan(800);
+    expect(Number(planPanel![2])).toBeGreaterThan(250);
+    expect(Number(planPanel![3]), 'content wider than the plan panel').toBe(0);
+    const cells = [...dom.slice(dom.indexOf('data-table="plan-eval"')).matchAll(/<td class="num">(\d+)%<\/td>/g)].slice(0, 12).map((m) => Number(m[1]));
+    const expected = (['plan', 'most_common', 'most_similar'] as const).flatMap((k) => [plan[k].activities.recall, plan[k].activities.precision, plan[k].pairs.recall, plan[k].pairs.precision].map((v) => Math.round(v * 100)));
+    expect(cells).toEqual(expected);
+    expect(dom).toMatch(/data-verdict="(better|not-better)"/);
   }, 120_000);
 
   it('would notice a script error or a blocked network request', () => {

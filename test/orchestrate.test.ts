@@ -16,6 +16,7 @@ import { evaluatePlans } from '../src/orchestrate/evaluate.js';
 import { buildHistory, decodeActivities } from '../src/orchestrate/history.js';
 import { assignPhases, tablePhase } from '../src/orchestrate/phases.js';
 import { renderPlan } from '../src/orchestrate/render.js';
+import { PLAN_TITLE, planPanelData, planPanelHtml } from '../src/report/plan-panel.js';
 import { scoreCompact } from '../src/orchestrate/prompts.js';
 import { buildBm25, scoreBm25 } from '../src/plan/bm25.js';
 import { simulate, simulateBoth, simulateTraces } from '../src/sim/simulate.js';
@@ -331,6 +332,13 @@ describe('plan evaluation (held-out, chronological)', () => {
     // every plan drafted, and the figures are those of evaluatePlans on the same sessions
     expect(p.plan.pairs.recall).toBeGreaterThan(p.most_similar.pairs.recall);
     expect(p.pair_recall_margin).toBeCloseTo(p.plan.pairs.recall - Math.max(p.most_common.pairs.recall, p.most_similar.pairs.recall), 6);
+    // the report's panel reads the same section back, and only that shape
+    const panel = planPanelData(JSON.parse(JSON.stringify(evaluation)), '2026-02-01T00:00:00.000Z', null)!;
+    expect(panel).toMatchObject({ ...p, sha: null });
+    expect(planPanelHtml(panel).body).toContain(`plan ${Math.round(p.plan.pairs.recall * 100)}%`);
+    expect(PLAN_TITLE).toMatch(/workflows/);
+    expect(planPanelData({ ...evaluation, plan: { ...p, plan: { activities: p.plan.activities } } }, '', null)).toBeNull();
+    expect(planPanelData({ next_activity: evaluation.next_activity }, '', null)).toBeNull();
   }, 60_000);
 });
 

@@ -18,8 +18,9 @@ import { evalHistory } from '../shell/learning-repo.js';
 import { spoolState } from '../doctor/state-checks.js';
 import { buildTraces } from '../learn/traces.js';
 import type { LearnResult } from '../learn/types.js';
-import { buildReport, evalPoint, type EvalPoint, type LearnedPatterns, type ReportData } from '../report/build-report.js';
-import { renderHtml } from '../report/html.js';
+import { buildReport, evalPoint, type EvalPoint, type LearnedPatterns } from '../report/build-report.js';
+import { renderHtml, type HtmlInput } from '../report/html.js';
+import { planPanelData, type PlanPanel } from '../report/plan-panel.js';
 import type { QualityDoc } from '../report/power.js';
 import { renderTerminal } from '../report/terminal.js';
 import { ago, pct, textTable } from '../report/text-charts.js';
@@ -91,18 +92,24 @@ function asOf(traces: SessionTrace[], fallback: number): number {
   return Number.isFinite(newest) ? newest : fallback;
 }
 
-/** Committed metrics/eval.json versions; else an evaluation of the current data (not committed). */
-function evaluations(ctx: CliContext, traces: SessionTrace[], config: Config, now: number, repo?: string): EvalPoint[] {
-  let history: EvalPoint[] = [];
+/**
+ * Committed metrics/eval.json versions, and the newest one's plan evaluation; else an evaluation of
+ * the current data (not committed).
+ */
+function evaluations(ctx: CliContext, traces: SessionTrace[], config: Config, now: number, repo?: string): { points: EvalPoint[]; plan: PlanPanel | null } {
+  let versions: ReturnType<typeof evalHistory> = [];
   try {
-    const dir = learningRepo(config.nightly.repo, ctx.paths, repo).dir;
-    history = evalHistory(dir).flatMap((v) => evalPoint(v.json, v.at, v.sha) ?? []);
+    versions = evalHistory(learningRepo(config.nightly.repo, ctx.paths, repo).dir);
   } catch {
-    history = [];
+    versions = [];
   }
-  if (history.length || traces.length < MIN_SESSIONS_TO_EVALUATE) return history;
-  const current = evalPoint(evaluateLearning(traces, config, asOf(traces, now)).evaluation, new Date(now).toISOString(), null);
-  return current ? [current] : [];
+  const history = versions.flatMap((v) => evalPoint(v.json, v.at, v.sha) ?? []);
+  const plan = versions.reduceRight<PlanPanel | null>((found, v) => found ?? planPanelData(v.json, v.at, v.sha), null);
+  if (history.length || traces.length < MIN_SESSIONS_TO_EVALUATE) return { points: history, plan };
+  const evaluation = evaluateLearning(traces, config, asOf(traces, now)).evaluation;
+  const at = new Date(now).toISOString();
+  const current = evalPoint(evaluation, at, null);
+  return { points: current ? [current] : [], plan: plan ?? planPanelData(evaluation, at, null) };
 }
 
 const share = z.number().min(0).max(1);
@@ -165,7 +172,7 @@ export interface ReportFlags {
   repo?: string;
 }
 
-export function gatherReport(ctx: CliContext, flags: ReportFlags, now = Date.now(), home = os.homedir(), qualityFile?: string): ReportData {
+export function gatherReport(ctx: CliContext, flags: ReportFlags, now = Date.now(), home = os.homedir(), qualityFile?: string): HtmlInput {
   const projectDir = path.resolve(flags.project ?? process.cwd());
   const { config } = effectiveConfig(ctx, projectDir);
   const stored = readStore(ctx);
@@ -177,7 +184,8 @@ export function gatherReport(ctx: CliContext, flags: ReportFlags, now = Date.now
   } catch (e) {
     quality = { doc: null, note: `no power curve in the report: ${(e as Error).message}` };
   }
-  return buildReport({
+  const evaluated = evaluations(ctx, stored.traces, config, now, flags.repo);
+  const report = buildReport({
     traces: stored.traces,
     testRuns: stored.testRuns,
     events: stored.events,
@@ -192,7 +200,7 @@ export function gatherReport(ctx: CliContext, flags: ReportFlags, now = Date.now
     },
     latency: loadLatency(ctx.paths),
     catalog: gatherCatalog(projectDir, stored.traces, learned, home),
-    evaluations: evaluations(ctx, stored.traces, config, now, flags.repo),
+    evaluations: evaluated.points,
     now,
     dayOf: (ms) => localDate(new Date(ms)),
     quality: quality.doc,
@@ -200,6 +208,7 @@ export function gatherReport(ctx: CliContext, flags: ReportFlags, now = Date.now
     injections: stored.injections,
     max_gap: config.learn.max_gap,
   });
+  return { ...report, plan_eval: evaluated.plan };
 }
 
 function writeHtml(file: string, html: string): void {

@@ -9,6 +9,7 @@ import type { SequentialPattern } from '../learn/types.js';
 import type { EvalPoint, ReportData } from './build-report.js';
 import { layoutDfg } from './dfg-layout.js';
 import { ADVICE_TITLE, advicePanelHtml } from './advice-panel.js';
+import { PLAN_TITLE, planPanelHtml, type PlanPanel } from './plan-panel.js';
 import { POWER_TITLE, powerPanel } from './power-card.js';
 import { COLOURS, compareBar, dfgSvg, esc, heatmap, legend, lineChart, miniBar } from './svg.js';
 import { duration, pct, points } from './text-charts.js';
@@ -259,6 +260,12 @@ function adviceCard(d: ReportData): string {
   return card(ADVICE_TITLE, body, { note, id: 'advice', wide: true });
 }
 
+function planCard(d: HtmlInput): string {
+  if (!d.plan_eval) return '';
+  const { body, note } = planPanelHtml(d.plan_eval);
+  return card(PLAN_TITLE, body, { note, id: 'plan-eval', wide: true });
+}
+
 function powerCard(d: ReportData): string {
   if (!d.power) return '';
   const { body, note } = powerPanel(d.power);
@@ -352,6 +359,7 @@ const SCRIPT = `
   for (var c = 0; c < cards.length; c++) {
     var cb = cards[c].getBoundingClientRect();
     cards[c].setAttribute('data-size', Math.round(cb.width) + 'x' + Math.round(cb.height));
+    cards[c].setAttribute('data-overflow', String(Math.max(0, cards[c].scrollWidth - cards[c].clientWidth)));
   }
   document.body.setAttribute('data-charts', String(charts.length));
   document.body.setAttribute('data-charts-drawn', String(drawn));
@@ -375,10 +383,13 @@ const SCRIPT = `
 })();
 `;
 
-export function renderHtml(d: ReportData): string {
+/** What the dashboard draws: the report's data, and the plan evaluation (metrics/eval.json `plan`) when there is one. */
+export type HtmlInput = ReportData & { plan_eval?: PlanPanel | null };
+
+export function renderHtml(d: HtmlInput): string {
   const period = d.period ? `${d.period.first_day} → ${d.period.last_day}` : 'no sessions yet';
   // The right column stacks the two short cards beside the pass-rate chart.
-  const body = [kpis(d), `<div class="stack">${passChart(d)}${mostUsedCard(d)}</div>`, `<div class="stack">${healthCard(d)}${evaluationCard(d)}</div>`, adviceCard(d), powerCard(d), usageOverTime(d), dfgCard(d), patternsCard(d), catalogCard(d)].join('\n');
+  const body = [kpis(d), `<div class="stack">${passChart(d)}${mostUsedCard(d)}</div>`, `<div class="stack">${healthCard(d)}${evaluationCard(d)}</div>`, adviceCard(d), planCard(d), powerCard(d), usageOverTime(d), dfgCard(d), patternsCard(d), catalogCard(d)].join('\n');
   return `<!doctype html>
 <html lang="en">
 <head>
