@@ -141,7 +141,12 @@ describe('target 3: the demo corpus', () => {
     console.log(`target 3: N = 40: Read > Edit in ${re.known} known sessions, ${re.passed} passed; others ${t.passed - re.passed_final}/${t.known - re.known}; p = ${p.toFixed(3)}`);
     // measured p = 0.04: a single test at 5% barely passes, one among ~300 tested classes cannot
     expect(p).toBeGreaterThan(0.01);
-    expect(r.result.sequential).toEqual([]);
+    expect(foundAt(r, r.result.sequential, r.truth.good_sequence.steps, 'good'), describeRun(r)).toBe(-1);
+    // What may be reported at 40 is a real association of this corpus, not noise: the planted anti
+    // sessions never Read on the main thread, so patterns with Read go with passing (Read → Read on
+    // this seed since the simulator's task kinds changed its draws; over 60 seeds something is
+    // reported at 40 sessions in about one in five, with the old simulator and the new alike).
+    for (const p of r.result.sequential) expect(p.steps, describeRun(r)).toContain('Read');
   });
 
   it('at 120 sessions (the size of DEMO_SIMULATION) the good sequence is found', () => {
