@@ -12,6 +12,7 @@ import type { Catalog, CatalogRow } from '../catalog/types.js';
 import type { Config } from '../config/schema.js';
 import type { Injection } from '../learn/advice-effect.js';
 import type { SessionTrace } from '../core/types.js';
+import { firstIssue } from '../core/zod-issue.js';
 import { formatDoctor, runDoctor } from '../doctor/doctor.js';
 import { loadLatency } from '../doctor/latency.js';
 import { evalHistory } from '../shell/learning-repo.js';
@@ -155,8 +156,8 @@ export function loadQuality(file: string): { doc: QualityDoc; note: null } | { d
   }
   const parsed = qualityDocSchema.safeParse(json);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return without(`is not a quality benchmark${issue ? ` (${issue.path.join('.') || 'top level'}: ${issue.message})` : ''}`);
+    const issue = firstIssue(parsed.error);
+    return without(`is not a quality benchmark${issue ? ` (${issue})` : ''}`);
   }
   return { doc: parsed.data, note: null };
 }

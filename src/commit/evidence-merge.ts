@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { mergeEvidence } from '../learn/evidence.js';
 import type { Evidence } from '../learn/types.js';
 import { cmpStr } from '../core/cmp-str.js';
+import { firstIssue } from '../core/zod-issue.js';
 
 const count = z.number().finite().nonnegative();
 const support = z.object({
@@ -74,8 +75,7 @@ export function readMachineEvidence(files: ReadonlyMap<string, string>): Machine
     }
     const checked = evidenceSchema.safeParse(json);
     if (!checked.success) {
-      const issue = checked.error.issues[0];
-      rejected.push({ path: p, reason: `not evidence: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid'}` });
+      rejected.push({ path: p, reason: `not evidence: ${firstIssue(checked.error) ?? 'invalid'}` });
       continue;
     }
     parsed.push({ machineId: m[1]!, path: p, evidence: checked.data as Evidence });

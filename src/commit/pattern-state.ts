@@ -5,6 +5,7 @@ import type { ProspectiveState } from '../learn/prospective.js';
 import type { LearnResult } from '../learn/types.js';
 import { cmpStr } from '../core/cmp-str.js';
 import { roundOrNull } from '../core/round.js';
+import { firstIssue } from '../core/zod-issue.js';
 import { stableJson } from './format.js';
 import { stateChanges, type StateChange } from './later-sessions.js';
 import { parallelRows, type PatternRow, type PatternStatus } from './pattern-rows.js';
@@ -121,8 +122,7 @@ export function readPatternState(files: ReadonlyMap<string, string> | null): Pre
   }
   const checked = stateSchema.safeParse(json);
   if (!checked.success) {
-    const issue = checked.error.issues[0];
-    return { rows: null, error: `metrics/patterns.json is not a pattern state (${issue ? `${issue.path.join('.') || 'top level'}: ${issue.message}` : 'invalid'})` };
+    return { rows: null, error: `metrics/patterns.json is not a pattern state (${firstIssue(checked.error) ?? 'invalid'})` };
   }
   const rows = checked.data.patterns.map((item): PatternRow => {
     const l = item.later ?? {};
