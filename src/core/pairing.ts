@@ -230,40 +230,30 @@ function completedCall(pre: EventRecord, post: EventRecord): ToolCall {
 
 function orphanCompletion(post: EventRecord): ToolCall {
   const duration = post.duration_ms ?? 0;
-  return {
-    session_id: post.session_id,
-    tool_use_id: post.tool_use_id,
-    tool_name: post.tool_name ?? '(unknown)',
-    actor: post.actor,
-    agent_id: post.agent_id,
-    agent_type: post.agent_type,
-    start_ms: post.ts_ms - duration,
-    end_ms: post.ts_ms,
-    duration_ms: duration,
-    outcome: completionOutcome(post),
-    bash_kind: post.bash_kind,
-    test: post.test,
-    pre_id: null,
-    post_id: post.id,
-  };
+  return oneEventCall(post, 'post', post.ts_ms - duration, post.ts_ms, duration, completionOutcome(post));
 }
 
 function blockedCall(pre: EventRecord): ToolCall {
+  return oneEventCall(pre, 'pre', pre.ts_ms, pre.ts_ms, 0, 'blocked');
+}
+
+/** A call of which only one event is stored: its Pre (`side` 'pre') or its completion ('post'). */
+function oneEventCall(e: EventRecord, side: 'pre' | 'post', start_ms: number, end_ms: number, duration_ms: number, outcome: Outcome): ToolCall {
   return {
-    session_id: pre.session_id,
-    tool_use_id: pre.tool_use_id,
-    tool_name: pre.tool_name ?? '(unknown)',
-    actor: pre.actor,
-    agent_id: pre.agent_id,
-    agent_type: pre.agent_type,
-    start_ms: pre.ts_ms,
-    end_ms: pre.ts_ms,
-    duration_ms: 0,
-    outcome: 'blocked',
-    bash_kind: pre.bash_kind,
-    test: pre.test,
-    pre_id: pre.id,
-    post_id: null,
+    session_id: e.session_id,
+    tool_use_id: e.tool_use_id,
+    tool_name: e.tool_name ?? '(unknown)',
+    actor: e.actor,
+    agent_id: e.agent_id,
+    agent_type: e.agent_type,
+    start_ms,
+    end_ms,
+    duration_ms,
+    outcome,
+    bash_kind: e.bash_kind,
+    test: e.test,
+    pre_id: side === 'pre' ? e.id : null,
+    post_id: side === 'post' ? e.id : null,
   };
 }
 
