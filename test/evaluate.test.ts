@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { SessionTrace, Step } from '../src/core/types.js';
 import {
-  chronologicalSplit, containsGapped, containsWithinWindow, evaluate, normalCdf, patternUplift, sessionContains,
-  twoProportionPValue, type PatternClaim,
+  chronologicalSplit, containsGapped, containsWithinWindow, evaluate, patternUplift, sessionContains,
+  type PatternClaim,
 } from '../src/learn/evaluate.js';
+import { phi, twoProportionPOneSided } from '../src/learn/stats.js';
 import { NgramPredictor } from '../src/learn/predict.js';
 import { simulateTraces } from '../src/sim/simulate.js';
 
@@ -125,13 +126,13 @@ describe('pattern matching', () => {
 
 describe('uplift and its test', () => {
   it('computes the normal CDF and a one-sided two-proportion p-value', () => {
-    expect(normalCdf(0)).toBeCloseTo(0.5, 7);
-    expect(normalCdf(1.959963984540054)).toBeCloseTo(0.975, 6);
-    expect(normalCdf(-1)).toBeCloseTo(0.158655, 5);
+    expect(phi(0)).toBeCloseTo(0.5, 7);
+    expect(phi(1.959963984540054)).toBeCloseTo(0.975, 6);
+    expect(phi(-1)).toBeCloseTo(0.158655, 5);
     // 2/3 vs 1/3: pooled p = 0.5, se = sqrt(0.25 · 2/3) = 0.408248, z = 0.816497, p = 1 - Φ(z) = 0.207108
-    expect(twoProportionPValue(2, 3, 1, 3, 1)).toBeCloseTo(0.207108, 5);
-    expect(twoProportionPValue(2, 3, 1, 3, -1)).toBeCloseTo(0.792892, 5);
-    expect(twoProportionPValue(1, 0, 1, 3, 1)).toBeNull();
+    expect(twoProportionPOneSided(2, 3, 1, 3, 1)).toBeCloseTo(0.207108, 5);
+    expect(twoProportionPOneSided(2, 3, 1, 3, -1)).toBeCloseTo(0.792892, 5);
+    expect(twoProportionPOneSided(1, 0, 1, 3, 1)).toBeNull();
   });
 
   it('compares pass rates with and without, excluding unknown outcomes', () => {

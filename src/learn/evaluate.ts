@@ -31,6 +31,7 @@ import type { SessionTrace, Step } from '../core/types.js';
 import { forEachOverlap } from './lanes.js';
 import { sessionPassed } from './parallel.js';
 import { NgramPredictor } from './predict.js';
+import { twoProportionPOneSided } from './stats.js';
 
 export interface PatternClaim {
   steps: string[];
@@ -246,29 +247,6 @@ export function sessionContains(t: SessionTrace, claim: Pick<PatternClaim, 'step
   }
 }
 
-// ---- statistics ------------------------------------------------------------------------------
-
-/** Standard normal CDF (Abramowitz & Stegun 26.2.17 via erf 7.1.26; absolute error < 1e-7). */
-export function normalCdf(x: number): number {
-  const z = Math.abs(x) / Math.SQRT2;
-  const t = 1 / (1 + 0.3275911 * z);
-  const erf = 1 - (((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-z * z);
-  return x >= 0 ? 0.5 * (1 + erf) : 0.5 * (1 - erf);
-}
-
-/**
- * One-sided two-proportion z-test (pooled variance): p-value of seeing a difference p1 - p2 at
- * least this large in the direction `sign` if both groups had the same pass rate.
- */
-export function twoProportionPValue(s1: number, n1: number, s2: number, n2: number, sign: 1 | -1): number | null {
-  if (n1 <= 0 || n2 <= 0) return null;
-  const p = (s1 + s2) / (n1 + n2);
-  const se = Math.sqrt(p * (1 - p) * (1 / n1 + 1 / n2));
-  const diff = s1 / n1 - s2 / n2;
-  if (se === 0) return diff * sign > 0 ? 0 : 1;
-  return 1 - normalCdf((sign * diff) / se);
-}
-
 export interface UpliftCounts {
   with: number;
   without: number;
@@ -300,7 +278,7 @@ export function patternUplift(traces: readonly SessionTrace[], claim: Pick<Patte
 function checkPattern(test: readonly SessionTrace[], claim: PatternClaim, o: ResolvedOptions): PatternCheck {
   const u = patternUplift(test, claim, o);
   const sign: 1 | -1 = claim.uplift_train >= 0 ? 1 : -1;
-  const pValue = twoProportionPValue(u.passed_with, u.with, u.passed_without, u.without, sign);
+  const pValue = twoProportionPOneSided(u.passed_with, u.with, u.passed_without, u.without, sign);
   const holds = claim.uplift_train !== 0 && u.with >= o.min_support && u.without >= o.min_support &&
     u.uplift !== null && Math.sign(u.uplift) === sign && pValue !== null && pValue <= o.alpha;
   return {

@@ -97,14 +97,28 @@ export function newcombeInterval(s1: number, n1: number, s2: number, n2: number,
   };
 }
 
-/** Two-sided p-value of the pooled two-proportion z-test of s1/n1 against s2/n2. */
-export function twoProportionP(s1: number, n1: number, s2: number, n2: number): number {
-  if (!(n1 > 0) || !(n2 > 0)) return 1;
+/** z of the pooled two-proportion test of s1/n1 against s2/n2; null when a group is empty or both rates are 0 or 1. */
+function pooledZ(s1: number, n1: number, s2: number, n2: number): number | null {
+  if (!(n1 > 0) || !(n2 > 0)) return null;
   const pooled = (s1 + s2) / (n1 + n2);
   const se = Math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2));
-  if (!(se > 0)) return 1;
-  const z = (s1 / n1 - s2 / n2) / se;
-  return Math.min(1, erfc(Math.abs(z) / Math.SQRT2));
+  return se > 0 ? (s1 / n1 - s2 / n2) / se : null;
+}
+
+/** Two-sided p-value of the pooled two-proportion z-test of s1/n1 against s2/n2. */
+export function twoProportionP(s1: number, n1: number, s2: number, n2: number): number {
+  const z = pooledZ(s1, n1, s2, n2);
+  return z === null ? 1 : Math.min(1, erfc(Math.abs(z) / Math.SQRT2));
+}
+
+/**
+ * One-sided p-value of the same test: of seeing a difference s1/n1 - s2/n2 at least this large in
+ * the direction `sign` if both groups had the same rate; null when a group is empty.
+ */
+export function twoProportionPOneSided(s1: number, n1: number, s2: number, n2: number, sign: 1 | -1): number | null {
+  if (!(n1 > 0) || !(n2 > 0)) return null;
+  const z = pooledZ(s1, n1, s2, n2);
+  return z === null ? 1 : phi(-sign * z);
 }
 
 /** Benjamini–Hochberg: which of the p-values are discoveries at false-discovery rate q. */
