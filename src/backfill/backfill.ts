@@ -12,6 +12,7 @@ import { DEFAULT_MAX_FIELD_CHARS } from '../ingest/ingest.js';
 import { runNormalizeJob, type NormalizeJob } from '../ingest/normalize-job.js';
 import { defaultWorkerCount, WorkerPool, workerFileFor } from '../ingest/worker-pool.js';
 import type { NormalizedBackfill } from './batch.js';
+import { copyFileWhole } from '../shell/write-whole.js';
 import type { EventStore } from '../store/port.js';
 import { createTranscriptConverter, type BackfillPayload } from './transcript.js';
 
@@ -320,11 +321,7 @@ function copyIfChanged(from: string, to: string): boolean {
   } catch {
     // not archived yet
   }
-  fs.mkdirSync(path.dirname(to), { recursive: true });
-  const tmp = `${to}.tmp-${process.pid}`;
-  fs.copyFileSync(from, tmp);
-  fs.utimesSync(tmp, src.atimeMs / 1000, src.mtimeMs / 1000); // seconds as a float: Dates would round to whole ms
-  fs.renameSync(tmp, to);
+  copyFileWhole(from, to, { mkdir: true, source: src });
   return true;
 }
 

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { addDays } from 'date-fns';
 import { replay } from '../demo/replay.js';
 import { install } from '../install/install.js';
 import { ingestSpool } from '../ingest/ingest.js';
@@ -78,7 +79,7 @@ export async function runDemo(ctx: CliContext, opts: DemoOptions): Promise<Recor
   });
   const learned = learnNow(demoCtx, Date.UTC(2026, 10, 1));
   // The learning date of simulated data is the day after its last session, so reruns commit nothing new.
-  const commit = opts.commitTo ? await commitNow(demoCtx, learned, new Date(learned.as_of + 86_400_000), path.resolve(opts.commitTo)) : null;
+  const commit = opts.commitTo ? await commitNow(demoCtx, learned, addDays(learned.as_of, 1), path.resolve(opts.commitTo)) : null;
 
   const summary = {
     folder: root,

@@ -1,7 +1,8 @@
 // Writes a file whole: a temporary file beside it, then a rename, so a reader (a hook, Claude Code's
 // settings watcher, git) never sees half of one. A failed write leaves the old file as it was and no
 // temporary file. The one helper for it: context files, settings, the learning repository's work
-// tree and exports all write through here. node:* only (hooks bundle it).
+// tree, exports and backfill's transcript archive (copyFileWhole) all write through here. node:* only
+// (hooks bundle it).
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -61,6 +62,27 @@ export function writeWhole<T>(file: string, fill: (write: (chunk: string) => voi
     if (options.keep) fs.chmodSync(tmp, mode); // open's mode is filtered by the umask
     fs.renameSync(tmp, target);
     return result;
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+/**
+ * A copy of `from` put in place whole, with the source's access and modification times (`source`:
+ * its stat, taken before the copy; to the fraction of a millisecond), so a later same-size-same-mtime
+ * check finds it unchanged. Same temporary name and clean-up as writeWhole; the copy has the source's
+ * permissions; `mkdir` makes the folder as the umask has it.
+ */
+export function copyFileWhole(from: string, to: string, options: { mkdir?: boolean; source?: fs.Stats } = {}): void {
+  const source = options.source ?? fs.statSync(from);
+  if (options.mkdir) fs.mkdirSync(path.dirname(to), { recursive: true });
+  const tmp = `${to}.tmp-${process.pid}`;
+  fs.rmSync(tmp, { force: true }); // an earlier run's of this pid, killed mid-copy
+  try {
+    fs.copyFileSync(from, tmp, fs.constants.COPYFILE_EXCL);
+    fs.utimesSync(tmp, source.atimeMs / 1000, source.mtimeMs / 1000); // seconds as a float: Dates would round to whole ms
+    fs.renameSync(tmp, to);
   } catch (e) {
     fs.rmSync(tmp, { force: true });
     throw e;
