@@ -37,7 +37,7 @@ case "$ts" in *[!0-9]* | '') ts=$(perl -MTime::HiRes=time -e 'printf "%.0f", tim
 
 # Advice for this project when the learner had enough of its sessions, else the global advice.
 # The file name is the project folder with every byte but ASCII letters and digits made "-"
-# (byte-wise, so it matches projectSlug() in src/plan/context.ts whatever the locale). Projects are
+# (byte-wise, so it matches projectSlug() in src/plan/context-bundle.ts whatever the locale). Projects are
 # learned by git root, and Claude Code may start in a folder below it: the deepest folder on the
 # way down that has advice wins (one test per path component, no fork).
 key=global

@@ -18,7 +18,7 @@ export { runLearning } from './shell/learn-run.js';
 export { openPostgresStore } from './store/postgres.js';
 export { learnFromSharedStore } from './org/learn-org.js';
 export { backfill } from './backfill/backfill.js';
-export { writeContext } from './shell/context-writer.js';
+export { writeContext } from './shell/planner-context-writer.js';
 export { sessionsToDetect } from './learn/advice-effect.js';
 export { runLoop } from './shell/loop-run.js';
 export { productNightly } from './cli/simulate-command.js';

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { backfill, forEachLine, listTranscripts, type BackfillReport } from '../src/backfill/backfill.js';
 import { createTranscriptConverter, type BackfillPayload } from '../src/backfill/transcript.js';
 import { registerBackfillCommand, progressBar } from '../src/cli/backfill-command.js';
-import type { CliContext } from '../src/cli/context.js';
+import type { CliContext } from '../src/cli/cli-context.js';
 import { UsageError } from '../src/cli/errors.js';
 import { normalize } from '../src/core/normalize.js';
 import type { EventRecord } from '../src/core/types.js';

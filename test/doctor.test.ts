@@ -5,7 +5,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { Command } from 'commander';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CliContext } from '../src/cli/context.js';
+import type { CliContext } from '../src/cli/cli-context.js';
 import { CliError } from '../src/cli/errors.js';
 import { registerReportCommands } from '../src/cli/report-commands.js';
 import { DEFAULT_CONFIG } from '../src/config/schema.js';

@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { Command } from 'commander';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import type { CliContext } from '../src/cli/context.js';
+import type { CliContext } from '../src/cli/cli-context.js';
 import { CliError, UsageError } from '../src/cli/errors.js';
 import { registerExportCommand } from '../src/cli/export-command.js';
 import { main } from '../src/cli/main.js';

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { CliContext } from '../src/cli/context.js';
+import type { CliContext } from '../src/cli/cli-context.js';
 import { CliError, UsageError } from '../src/cli/errors.js';
 import { registerExportCommand } from '../src/cli/export-command.js';
 import { normalize } from '../src/core/normalize.js';

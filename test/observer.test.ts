@@ -4,8 +4,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { writeCaptureRules, writeContext } from '../src/shell/context-writer.js';
-import type { ContextBundle } from '../src/plan/context.js';
+import { writeCaptureRules, writeContext } from '../src/shell/planner-context-writer.js';
+import type { ContextBundle } from '../src/plan/context-bundle.js';
 import { REPO_ROOT } from './helpers/paths.js';
 
 const homes: string[] = [];

@@ -22,7 +22,7 @@ import { buildBm25, scoreBm25 } from '../src/plan/bm25.js';
 import { simulate, simulateBoth, simulateTraces } from '../src/sim/simulate.js';
 import { evaluateLearning } from '../src/shell/evaluate-run.js';
 import { runLearning } from '../src/shell/learn-run.js';
-import { writeContext } from '../src/shell/context-writer.js';
+import { writeContext } from '../src/shell/planner-context-writer.js';
 import { openMemoryStore } from '../src/store/memory.js';
 import { describeWithFixtures, fixture } from './helpers/fixtures.js';
 import { REPO_ROOT } from './helpers/paths.js';

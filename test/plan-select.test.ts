@@ -6,7 +6,7 @@ import type { LearnResult, ParallelPattern, SequentialPattern, Support } from '.
 import { laterEvidence, prospectiveKey, type LaterEvidence } from '../src/learn/prospective.js';
 import { adviceFromLearn, adviceId } from '../src/plan/advice.js';
 import { buildBm25, scoreBm25, tokenize } from '../src/plan/bm25.js';
-import { buildContextBundle, projectSlug, type ContextInput, type PromptContext } from '../src/plan/context.js';
+import { buildContextBundle, projectSlug, type ContextInput, type PromptContext } from '../src/plan/context-bundle.js';
 import { renderAdvice } from '../src/plan/render.js';
 import { selectForPrompt } from '../src/plan/select.js';
 import { trace } from './learn-helpers.js';

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliContext } from '../src/cli/context.js';
+import type { CliContext } from '../src/cli/cli-context.js';
 import { loadQuality, registerReportCommands, shippedQualityFile, useColour } from '../src/cli/report-commands.js';
 import type { Catalog } from '../src/catalog/types.js';
 import { ingestSpool } from '../src/ingest/ingest.js';

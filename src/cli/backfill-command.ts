@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import { backfill, defaultTranscriptRoot, type BackfillReport } from '../backfill/backfill.js';
-import type { CliContext } from './context.js';
+import type { CliContext } from './cli-context.js';
 import { UsageError } from './errors.js';
 import { formatBytes } from './table.js';
 

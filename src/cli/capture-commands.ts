@@ -10,7 +10,7 @@ import { withHealth } from '../shell/health.js';
 import { describeLearningRepo, learningRepo } from '../shell/paths.js';
 import { enforceRetention } from '../shell/retention.js';
 import { effectiveConfig } from './config-command.js';
-import type { CliContext } from './context.js';
+import type { CliContext } from './cli-context.js';
 import { UsageError } from './errors.js';
 import { formatBytes, table } from './table.js';
 

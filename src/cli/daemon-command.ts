@@ -11,7 +11,7 @@ import { withHealth } from '../shell/health.js';
 import { enforceRetention } from '../shell/retention.js';
 import { packageRoot } from '../shell/package-root.js';
 import { effectiveConfig } from './config-command.js';
-import { defaultContext, type CliContext } from './context.js';
+import { defaultContext, type CliContext } from './cli-context.js';
 import { CliError, UsageError } from './errors.js';
 import { commitNow, describeCommit, learnNow } from './learn-commands.js';
 import { daemonShipper } from './ship-command.js';

@@ -12,7 +12,7 @@ import { ingestSpool } from '../ingest/ingest.js';
 import { packageRoot } from '../shell/package-root.js';
 import { dataPaths } from '../shell/paths.js';
 import { simulate } from '../sim/simulate.js';
-import { defaultContext, type CliContext } from './context.js';
+import { defaultContext, type CliContext } from './cli-context.js';
 import { CliError } from './errors.js';
 import { commitNow, describeCommit, learnNow, sessionStartKey } from './learn-commands.js';
 import { table } from './table.js';

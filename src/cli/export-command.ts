@@ -17,7 +17,7 @@ import type { SessionTrace } from '../core/types.js';
 import { packageRoot } from '../shell/package-root.js';
 import { writeWhole } from '../shell/write-whole.js';
 import type { EventStore } from '../store/port.js';
-import type { CliContext } from './context.js';
+import type { CliContext } from './cli-context.js';
 import { CliError, UsageError } from './errors.js';
 
 export interface ExportReport {

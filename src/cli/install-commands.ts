@@ -7,11 +7,11 @@ import { setConfigValue } from '../config/load.js';
 import { isRepoTop } from '../shell/learning-repo.js';
 import { formatInstallReport, install, uninstall, type InstallScope } from '../install/install.js';
 import { recordInstall } from '../install/install-record.js';
-import { writeAutostart, writeCaptureRules } from '../shell/context-writer.js';
+import { writeAutostart, writeCaptureRules } from '../shell/planner-context-writer.js';
 import { packageRoot } from '../shell/package-root.js';
 import { describeLearningRepo, learningRepo } from '../shell/paths.js';
 import { effectiveConfig } from './config-command.js';
-import type { CliContext } from './context.js';
+import type { CliContext } from './cli-context.js';
 import { CliError, UsageError } from './errors.js';
 
 const SCOPES: readonly InstallScope[] = ['user', 'project', 'local'];

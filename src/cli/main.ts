@@ -4,7 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { registerBackfillCommand } from './backfill-command.js';
 import { registerCaptureCommands } from './capture-commands.js';
 import { registerConfigCommand } from './config-command.js';
-import { defaultContext } from './context.js';
+import { defaultContext } from './cli-context.js';
 import { registerDaemonCommand } from './daemon-command.js';
 import { registerDemoCommand } from './demo.js';
 import { registerExportCommand } from './export-command.js';

@@ -13,7 +13,7 @@ import { draftPlan, type Plan } from '../orchestrate/draft.js';
 import { HISTORY_VERSION, type OrchestrateHistory } from '../orchestrate/history.js';
 import { DEFAULT_BUDGET, renderPlan } from '../orchestrate/render.js';
 import { dataPaths } from '../shell/paths.js';
-import type { CliContext } from './context.js';
+import type { CliContext } from './cli-context.js';
 import { CliError, EXIT, UsageError } from './errors.js';
 
 export interface OrchestrateOptions {

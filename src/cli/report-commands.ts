@@ -31,7 +31,7 @@ import { injectionsOf, learnAll } from '../shell/learn-run.js';
 import { packageRoot } from '../shell/package-root.js';
 import { learningRepo } from '../shell/paths.js';
 import { effectiveConfig } from './config-command.js';
-import type { CliContext } from './context.js';
+import type { CliContext } from './cli-context.js';
 import { CliError, UsageError } from './errors.js';
 import { learnedFile, localDate } from './learn-commands.js';
 import { formatBytes } from './table.js';

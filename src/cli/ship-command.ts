@@ -8,7 +8,7 @@ import type { DataPaths } from '../shell/paths.js';
 import type { EventStore } from '../store/port.js';
 import { openPostgresStore } from '../store/postgres.js';
 import { effectiveConfig } from './config-command.js';
-import type { CliContext } from './context.js';
+import type { CliContext } from './cli-context.js';
 import { CliError, UsageError } from './errors.js';
 
 export const POSTGRES_URL = /^postgres(ql)?:\/\//;

@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { DEFAULT_ADHERENCE } from '../sim/agent-policy.js';
 import { runLoop, type LoopResult, type Nightly } from '../shell/loop-run.js';
 import { parsePositiveInt } from './capture-commands.js';
-import { defaultContext, type CliContext } from './context.js';
+import { defaultContext, type CliContext } from './cli-context.js';
 import { UsageError } from './errors.js';
 import { commitNow, learnNow } from './learn-commands.js';
 import { table } from './table.js';

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { dataPaths } from '../shell/paths.js';
 import { writeFileWhole } from '../shell/write-whole.js';
-import type { ContextBundle } from '../plan/context.js';
+import type { ContextBundle } from '../plan/context-bundle.js';
 import type { Rendered } from '../plan/render.js';
 import { selectForPrompt } from '../plan/select.js';
 

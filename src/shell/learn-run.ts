@@ -10,7 +10,7 @@ import { mineParallel } from '../learn/parallel.js';
 import { laterStates, recordFirstReports, type FirstReports, type LaterEvidence } from '../learn/prospective.js';
 import { buildTraces, subagentTraces } from '../learn/traces.js';
 import type { LearnOptions, LearnResult } from '../learn/types.js';
-import { buildContextBundle, type ContextBundle } from '../plan/context.js';
+import { buildContextBundle, type ContextBundle } from '../plan/context-bundle.js';
 import { buildHistory, type OrchestrateHistory } from '../orchestrate/history.js';
 import type { EventStore } from '../store/port.js';
 

@@ -1,5 +1,5 @@
 // Precomputes everything the planner hooks inject, so the hooks only read files. Pure: the
-// writer (write-context.ts) puts the bundle on disk.
+// writer (shell/planner-context-writer.ts) puts the bundle on disk.
 import type { SessionTrace } from '../core/types.js';
 import type { LaterEvidence } from '../learn/prospective.js';
 import type { LearnResult } from '../learn/types.js';

@@ -2,7 +2,7 @@
 // (tmp + rename), so a hook never reads half of one.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ContextBundle } from '../plan/context.js';
+import type { ContextBundle } from '../plan/context-bundle.js';
 import type { OrchestrateHistory } from '../orchestrate/history.js';
 import { writeFileWhole } from './write-whole.js';
 
@@ -23,7 +23,7 @@ export function writeContext({ dir, bundle, autostart }: ContextWriteOptions): v
     writeFileWhole(path.join(sessionStart, `${key}.ctx`), `${JSON.stringify(rendered.text)}\n`);
     writeFileWhole(path.join(sessionStart, `${key}.ids`), `${JSON.stringify(rendered.ids)}\n`);
     keep.add(`${key}.ctx`).add(`${key}.ids`);
-    // The variants with one item withheld: <key>.w<j>.* for j = 1..<key>.items (see plan/context.ts).
+    // The variants with one item withheld: <key>.w<j>.* for j = 1..<key>.items (see plan/context-bundle.ts).
     const variants = bundle.withheld?.[key] ?? [];
     variants.forEach((v, i) => {
       const stem = `${key}.w${i + 1}`;
