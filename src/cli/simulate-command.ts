@@ -35,6 +35,7 @@ export interface SimulateOptions {
   adherence: number;
   holdout?: number;
   withhold?: number;
+  historyDays?: number;
   dir?: string;
   json?: boolean;
 }
@@ -93,6 +94,7 @@ export function registerSimulateCommand(program: Command, ctx: CliContext): void
     .option('--adherence <q>', 'chance that the agent follows (or avoids) each piece of advice', share, DEFAULT_ADHERENCE)
     .option('--holdout <share>', 'planner.holdout_share in the scratch config (default: the product default)', share)
     .option('--withhold <share>', 'planner.withhold_share in the scratch config (default: the product default)', share)
+    .option('--history-days <n>', 'days of habitual sessions before the first nightly run, as if backfilled when the product was installed', parsePositiveInt)
     .option('--dir <dir>', 'scratch folder (default: a new temporary folder)')
     .option('--json', 'print the result as JSON')
     .action(async (opts: SimulateOptions) => {
@@ -104,6 +106,7 @@ export function registerSimulateCommand(program: Command, ctx: CliContext): void
         adherence: opts.adherence,
         holdout_share: opts.holdout,
         withhold_share: opts.withhold,
+        history_days: opts.historyDays,
         dir: opts.dir,
         nightly: productNightly,
         onDay: progress ? (d) => process.stderr.write(`\rday ${d.day}/${opts.days}`) : undefined,
