@@ -81,7 +81,7 @@ export async function benchLoop() {
     ...weekly(r.days).map((w) => [`  week ${w.week} (${w.days})`, `${pct(w.advised)} / ${pct(w.holdout)} / ${pct(w.control)}   (${w.advised_n} advised, ${w.holdout_n} holdout)`]),
     ['advice as of the last night', ''],
     ...adviceRows(r),
-    ['first advised: good / anti / trap', `day ${r.milestones.good_advised ?? '-'} / ${r.milestones.anti_advised ?? '-'} / ${r.milestones.trap_advised ?? '-'}; trap stopped: ${r.milestones.trap_stopped === null ? 'never' : `day ${r.milestones.trap_stopped}`}, last advised: day ${r.milestones.trap_last_advised ?? '-'}`],
+    ['first advised: good / anti / trap', `day ${r.milestones.good_advised ?? '-'} / ${r.milestones.anti_advised ?? '-'} / ${r.milestones.trap_advised ?? '-'}; trap last advised: day ${r.milestones.trap_last_advised ?? '-'}, stopped: ${r.milestones.trap_stopped === null ? 'no' : `day ${r.milestones.trap_stopped}, by ${r.milestones.trap_stopped_by}`}`],
   ];
   if (r.since_good) {
     const s = r.since_good;

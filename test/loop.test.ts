@@ -149,6 +149,10 @@ describe('the loop on a small world, through the installed hooks and the nightly
     expect(good.first_day).toBe(r.milestones.good_advised);
     expect(good.state).toBe('active');
     expect(good.uplift!).toBeGreaterThan(0);
+    // a share of the advised sessions had one item withheld (recorded by the SessionStart hook), and
+    // each item has its own comparison against them
+    expect(r.days.reduce((n, d) => n + d.withheld, 0)).toBeGreaterThan(0);
+    expect(r.advice.some((a) => a.withheld > 0 && a.own_uplift !== null)).toBe(true);
     // the same tasks without the product pass less: the difference is what the agent did
     for (const d of r.days) if (d.day >= r.milestones.good_advised! && d.advised > 0) expect(d.pass_advised!).toBeGreaterThanOrEqual(d.pass_advised_twins!);
   }, 120_000);
@@ -159,6 +163,8 @@ describe('the loop on a small world, through the installed hooks and the nightly
     for (const a of r.advice) {
       expect(a.lower!).toBeLessThanOrEqual(0);
       expect(a.upper!).toBeGreaterThanOrEqual(0);
+      if (a.own_lower !== null) expect(a.own_lower).toBeLessThanOrEqual(0);
+      if (a.own_upper !== null) expect(a.own_upper).toBeGreaterThanOrEqual(0);
       expect(a.state).toBe('active');
     }
     // the agent ignored the advice, so every advised session did exactly what its twin in the control run did

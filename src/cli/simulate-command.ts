@@ -77,7 +77,7 @@ export function printSimulation(ctx: CliContext, r: LoopResult): void {
     a.stopped_day ?? '-',
   ])));
   const m = r.milestones;
-  ctx.out(`\ngood recipe first advised: day ${m.good_advised ?? '-'}; anti: day ${m.anti_advised ?? '-'}; trap: day ${m.trap_advised ?? '-'}, stopped: day ${m.trap_stopped ?? '-'}, last advised: day ${m.trap_last_advised ?? '-'}`);
+  ctx.out(`\ngood recipe first advised: day ${m.good_advised ?? '-'}; anti: day ${m.anti_advised ?? '-'}; trap: day ${m.trap_advised ?? '-'}, last advised: day ${m.trap_last_advised ?? '-'}, stopped: ${m.trap_stopped === null ? 'no' : `day ${m.trap_stopped}, by ${m.trap_stopped_by}`}`);
   if (r.since_good) {
     const s = r.since_good;
     ctx.out(`from day ${m.good_advised}: advised ${pct(s.advised)} of ${s.advised_n}, holdout ${pct(s.holdout)} of ${s.holdout_n}, control ${pct(s.control)} of ${s.control_n} sessions`);

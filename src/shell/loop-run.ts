@@ -113,11 +113,20 @@ export interface LoopResult {
   advice: LoopAdvice[];
   truth: { good: string[]; anti: string[]; trap: string[] };
   /**
-   * first day each planted recipe was advised (exactly or as a part that works); the night the
-   * advice test stopped the trap; the last day the trap was printed at all (the learner may drop it
-   * on its own first, when the agent's choices change the history)
+   * first day each planted recipe was advised (exactly or as a part that works); the day from which
+   * the trap was no longer advised and what stopped it: the advice test (its own comparison said it
+   * does not help; `trap_stopped` is that night) or the learner itself (it stopped naming the
+   * pattern, once the agent's choices changed the history: the day after it was last advised); null
+   * while it is still advised on the last day
    */
-  milestones: { good_advised: number | null; anti_advised: number | null; trap_advised: number | null; trap_stopped: number | null; trap_last_advised: number | null };
+  milestones: {
+    good_advised: number | null;
+    anti_advised: number | null;
+    trap_advised: number | null;
+    trap_stopped: number | null;
+    trap_stopped_by: 'advice test' | 'learner' | null;
+    trap_last_advised: number | null;
+  };
   /** pooled pass rates from the day the good recipe was first advised */
   since_good: { days: number; advised: number | null; holdout: number | null; control: number | null; advised_n: number; holdout_n: number; control_n: number } | null;
   commits: number;
@@ -304,7 +313,16 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
   };
   const trapLast = daysOf(lastDay, 'trap');
   const trapStops = advice.filter((a) => a.truth === 'trap' && a.stopped_day !== null).map((a) => a.stopped_day!);
-  const milestones = { good_advised: firstOf('good'), anti_advised: firstOf('anti'), trap_advised: firstOf('trap'), trap_stopped: trapStops.length ? Math.min(...trapStops) : null, trap_last_advised: trapLast.length ? Math.max(...trapLast) : null };
+  const lastTrap = trapLast.length ? Math.max(...trapLast) : null;
+  const dropped = lastTrap !== null && lastTrap < options.days ? lastTrap + 1 : null;
+  const milestones: LoopResult['milestones'] = {
+    good_advised: firstOf('good'),
+    anti_advised: firstOf('anti'),
+    trap_advised: firstOf('trap'),
+    trap_stopped: trapStops.length ? Math.min(...trapStops) : dropped,
+    trap_stopped_by: trapStops.length ? 'advice test' : dropped !== null ? 'learner' : null,
+    trap_last_advised: lastTrap,
+  };
   const since = milestones.good_advised === null ? null : days.filter((d) => d.day >= milestones.good_advised!);
   const pooled = (rows: LoopDay[], n: (d: LoopDay) => number, p: (d: LoopDay) => number | null) => {
     let total = 0;
