@@ -90,6 +90,15 @@ function contract(open: () => Promise<AsyncEventStore>): void {
     expect(await store.events()).toEqual(events);
   });
 
+  it('round-trips control characters, and text that looks like a surrogate escape (PostgreSQL sends that batch another way)', async () => {
+    const store = await open();
+    const texts = ['tab\tnew\nline\r\u0001', 'C:\\ud800\\x', '{"a":"\\udfff"}'];
+    const events = texts.map((text, i) => event({ id: `c${i}`, ts_ms: i, tool_name: text, project: text, payload: JSON.stringify({ text }) }));
+    await store.insert(events.slice(0, 1), []);
+    await store.insert(events.slice(1), []);
+    expect(await store.events()).toEqual(events);
+  });
+
   it('is idempotent by id and counts duplicates', async () => {
     const store = await open();
     expect(await store.insert([event({ id: 'a' }), event({ id: 'b' })], [quarantined('q')])).toEqual({ inserted: 2, duplicates: 0, quarantined: 1 });

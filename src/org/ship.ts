@@ -95,26 +95,53 @@ function redactAgain(e: EventRecord, maxFieldChars: number | undefined): EventRe
   return again === parsed ? e : { ...e, payload: JSON.stringify(again) };
 }
 
+/** What one batch sends, read and prepared from the local store (before its insert is awaited). */
+interface Prepared {
+  send: EventRecord[];
+  excluded: number;
+  /** the cursor once this batch is committed */
+  next: Cursor;
+}
+
+/** Yields to the event loop: a query just issued is written to the socket before synchronous work starts. */
+const yieldToIo = () => new Promise<void>((r) => setImmediate(r));
+
 export async function shipEvents(options: ShipOptions): Promise<ShipReport> {
   const { local, remoteKey: key } = options;
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const batchSize = options.batchSize ?? 2000;
+  const batchSize = options.batchSize ?? 5000;
   const maxAttempts = Math.max(1, options.maxAttempts ?? 5);
   const exclude = options.excludeProjects ?? [];
   const report: ShipReport = { shipped: 0, already: 0, failed: 0, excluded: 0, error: null };
+  const prepare = (after: Cursor): Prepared | null => {
+    const batch = local.eventsAfter(after.seq, batchSize);
+    if (!batch.length) return null;
+    const send: EventRecord[] = [];
+    for (const { event } of batch) if (!exclude.some((p) => projectMatches(event.project, p))) send.push(redactAgain(event, options.maxFieldChars));
+    const last = batch[batch.length - 1]!;
+    return { send, excluded: batch.length - send.length, next: { seq: last.seq, id: last.event.id } };
+  };
   let remote: Pick<AsyncEventStore, 'insert' | 'close'> | null = null;
   let cursor = start(local, key);
+  let current = prepare(cursor);
   try {
-    while (options.deadline == null || now() < options.deadline) {
-      const batch = local.eventsAfter(cursor.seq, batchSize);
-      if (!batch.length) break;
-      const send = batch.map((b) => b.event).filter((e) => !exclude.some((p) => projectMatches(e.project, p))).map((e) => redactAgain(e, options.maxFieldChars));
+    while (current !== null && (options.deadline == null || now() < options.deadline)) {
+      const { send } = current;
       let stored: { inserted: number; duplicates: number } | null = null;
+      // The batch after this one, read and redacted while the server stores this one (only read:
+      // nothing about it is noted until its own insert commits).
+      let following: Prepared | null | undefined;
       for (let attempt = 1; attempt <= maxAttempts && stored === null; attempt++) {
         try {
           remote ??= await options.openRemote();
-          stored = send.length ? await remote.insert(send, []) : { inserted: 0, duplicates: 0 };
+          const inserting = send.length ? remote.insert(send, []) : Promise.resolve({ inserted: 0, duplicates: 0 });
+          if (following === undefined) {
+            inserting.catch(() => undefined); // awaited below; not unhandled while the next batch is prepared
+            await yieldToIo();
+            following = prepare(current.next);
+          }
+          stored = await inserting;
         } catch (e) {
           report.error = (e as Error).message;
           const out = attempt === maxAttempts || (options.deadline != null && now() >= options.deadline);
@@ -129,11 +156,11 @@ export async function shipEvents(options: ShipOptions): Promise<ShipReport> {
       report.error = null;
       report.shipped += stored.inserted;
       report.already += stored.duplicates;
-      report.excluded += batch.length - send.length;
+      report.excluded += current.excluded;
       // Only after the remote committed: a crash before this line sends the batch again, never skips it.
-      const last = batch[batch.length - 1]!;
-      cursor = { seq: last.seq, id: last.event.id };
+      cursor = current.next;
       local.setMeta(SHIP_CURSOR_PREFIX + key, JSON.stringify(cursor));
+      current = following === undefined ? prepare(cursor) : following;
     }
   } finally {
     await remote?.close().catch(() => undefined);
