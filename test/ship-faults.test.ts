@@ -75,4 +75,34 @@ describeWithPostgres('shipping under faults', (server) => {
     // A third run has nothing left to send.
     expect(JSON.parse(cli(homes[0]!, ['ship', '--to', url, '--json']).stdout)).toEqual({ shipped: 0, already: 0, failed: 0 });
   }, 240_000);
+
+  it('a server down for seconds mid-ship is ridden out: one run ships everything, exactly once', async () => {
+    const url = await server().freshDatabase();
+    const total = 40_000;
+    const home = machineFolder(tmp(), 'r0', total, { store: { team: 'web' } });
+    await (await openPostgresStore({ url })).close();
+    const { default: pg } = await import('pg');
+    const count = async () => {
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      try {
+        return (await c.query('SELECT COUNT(*)::int AS n, COUNT(DISTINCT id)::int AS ids FROM events')).rows[0] as { n: number; ids: number };
+      } finally {
+        await c.end();
+      }
+    };
+    const shipper = startShipper(home, url);
+    let atStop = 0;
+    for (let t = 0; t < 600 && atStop === 0; t++) {
+      await sleep(50);
+      atStop = (await count()).n;
+    }
+    server().restart(4000);
+    const ended = await shipper.done;
+    expect(atStop).toBeGreaterThan(0);
+    expect(atStop).toBeLessThan(total); // it was mid-ship when the server went away
+    expect(ended.code).toBe(0);
+    expect(JSON.parse(ended.stdout)).toMatchObject({ failed: 0 });
+    expect(await count()).toEqual({ n: total, ids: total });
+  }, 120_000);
 });

@@ -77,6 +77,30 @@ describe('shipping rules', () => {
     expect(waits).toEqual([100, 200, 100]);
   });
 
+  it('rides out failures for a bounded time with capped waits, then stops; the deadline cuts the last wait', async () => {
+    const local = localWith(8);
+    const remote = asAsync(openMemoryStore());
+    let failures = 7;
+    const flaky = { ...remote, insert: async (...args: Parameters<typeof remote.insert>) => (failures-- > 0 ? Promise.reject(new Error('the database system is starting up')) : remote.insert(...args)) };
+    const waits: number[] = [];
+    const sleep = async (ms: number) => void waits.push(ms);
+    // Seven failures (a restart): the default budget rides them out in one run.
+    expect(await shipEvents({ local, openRemote: async () => flaky, remoteKey: 'k', sleep })).toEqual({ shipped: 8, already: 0, failed: 0, excluded: 0, error: null });
+    expect(waits).toEqual([250, 500, 1000, 2000, 2000, 2000, 2000]);
+    // A server that stays down: tries until the budget is spent, the last wait cut to what is left.
+    waits.length = 0;
+    local.insert([storedEvent(50)], []);
+    const down = { ...remote, insert: () => Promise.reject(new Error('ECONNREFUSED')) };
+    expect(await shipEvents({ local, openRemote: async () => down, remoteKey: 'k', sleep, retryForMs: 5000 })).toMatchObject({ shipped: 0, failed: 1, error: 'ECONNREFUSED' });
+    expect(waits).toEqual([250, 500, 1000, 2000, 1250]);
+    // A deadline (the daemon's) bounds it too, whatever the budget.
+    waits.length = 0;
+    let clock = 0;
+    const tick = async (ms: number) => void (waits.push(ms), (clock += ms));
+    expect(await shipEvents({ local, openRemote: async () => down, remoteKey: 'k', sleep: tick, now: () => clock, deadline: 3000 })).toMatchObject({ failed: 1 });
+    expect(waits).toEqual([250, 500, 1000, 1250]);
+  });
+
   it('a server that cannot be reached fails the run, and a deadline stops it between batches', async () => {
     const local = localWith(20);
     const down = await shipEvents({ local, openRemote: () => Promise.reject(new Error('ECONNREFUSED')), remoteKey: 'k', maxAttempts: 2, sleep: noSleep });

@@ -27,7 +27,11 @@ export function shipTo(url: string, local: EventStore, config: Config, paths: Da
   });
 }
 
-/** How long one daemon shipping run may go on: what is left waits for the next ingest or the minute's sweep. */
+/**
+ * How long one daemon shipping run may go on, its retries included (a server restart longer than
+ * this is ridden out by the next ingest or the minute's sweep): what is left waits for those. The
+ * command `ship` has no deadline: a failing batch is retried for up to a minute (shipEvents).
+ */
 const DAEMON_SHIP_MS = 20_000;
 export const SHIP_FAILURES_META = 'ship_failed_runs';
 

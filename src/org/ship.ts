@@ -2,9 +2,9 @@
 // Exactly once: the shared store ignores an id it has (ON CONFLICT DO NOTHING), and the local store
 // remembers, in its meta table, the stored-order position (EventStore.eventsAfter) of the last batch
 // the shared store committed. A crash or a lost reply between the remote commit and that note only
-// sends the batch again, which the remote counts as `already`. Failures are retried a bounded
-// number of times with exponential backoff, then left for the next run: the cursor never passes a
-// batch that was not committed.
+// sends the batch again, which the remote counts as `already`. Failures are retried with capped
+// exponential backoff for a bounded time (long enough for a server restart), then left for the next
+// run: the cursor never passes a batch that was not committed.
 import { redactDeep } from '../core/redact.js';
 import type { EventRecord } from '../core/types.js';
 import { projectMatches } from '../store/async-port.js';
@@ -34,10 +34,18 @@ export interface ShipOptions {
   /** longest string kept when payloads pass the redactor again (privacy.max_field_chars) */
   maxFieldChars?: number;
   batchSize?: number;
-  /** tries per batch, the first included */
+  /** tries per batch, the first included (default: as many as retryForMs allows) */
   maxAttempts?: number;
-  /** the first retry waits this long; each next one twice as long, up to 10 s */
+  /**
+   * how long a failing batch is retried, from its first failure (ms, default 60 s): long enough to
+   * ride out a server restart; then the run stops and the next one resumes. The time counted is the
+   * larger of `now`'s clock and the backoff slept, so a fake clock or sleep still ends it.
+   */
+  retryForMs?: number;
+  /** the first retry waits this long; each next one twice as long, up to maxBackoffMs */
   backoffMs?: number;
+  /** the longest wait between two tries (default 2 s: a server back up is found soon) */
+  maxBackoffMs?: number;
   /** stop starting new batches after this time (ms, on `now`'s clock); null = until done */
   deadline?: number | null;
   now?: () => number;
@@ -111,7 +119,9 @@ export async function shipEvents(options: ShipOptions): Promise<ShipReport> {
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const batchSize = options.batchSize ?? 5000;
-  const maxAttempts = Math.max(1, options.maxAttempts ?? 5);
+  const maxAttempts = Math.max(1, options.maxAttempts ?? Infinity);
+  const retryForMs = options.retryForMs ?? 60_000;
+  const maxBackoffMs = options.maxBackoffMs ?? 2_000;
   const exclude = options.excludeProjects ?? [];
   const report: ShipReport = { shipped: 0, already: 0, failed: 0, excluded: 0, error: null };
   const prepare = (after: Cursor): Prepared | null => {
@@ -132,6 +142,8 @@ export async function shipEvents(options: ShipOptions): Promise<ShipReport> {
       // The batch after this one, read and redacted while the server stores this one (only read:
       // nothing about it is noted until its own insert commits).
       let following: Prepared | null | undefined;
+      let firstFailure: number | null = null;
+      let slept = 0;
       for (let attempt = 1; attempt <= maxAttempts && stored === null; attempt++) {
         try {
           remote ??= await options.openRemote();
@@ -144,9 +156,14 @@ export async function shipEvents(options: ShipOptions): Promise<ShipReport> {
           stored = await inserting;
         } catch (e) {
           report.error = (e as Error).message;
-          const out = attempt === maxAttempts || (options.deadline != null && now() >= options.deadline);
-          if (out) break;
-          await sleep(Math.min(10_000, (options.backoffMs ?? 250) * 2 ** (attempt - 1)));
+          const t = now();
+          firstFailure ??= t;
+          // What the budget and the deadline leave: the last wait is cut to it, never past it.
+          const left = Math.min(retryForMs - Math.max(t - firstFailure, slept), options.deadline == null ? Infinity : options.deadline - t);
+          if (attempt === maxAttempts || left <= 0) break;
+          const wait = Math.min(maxBackoffMs, left, (options.backoffMs ?? 250) * 2 ** (attempt - 1));
+          slept += wait;
+          await sleep(wait);
         }
       }
       if (stored === null) {
