@@ -266,12 +266,12 @@ describeWithPostgres('postgres store specifics', (server) => {
     await expect(openPostgresStore({ url })).rejects.toThrow(/newer than this agentops-meta/);
   });
 
-  it('stores where each row came from, streams one team, and streams past one fetch', async () => {
+  it('stores where each row came from, streams one team, and streams past two fetches (5000 rows each), ending on a full one', async () => {
     const url = await server().freshDatabase();
     const ann = tracked(await openPostgresStore({ url, origin: { machine_id: 'm-ann', team: 'web' } }));
     const bob = tracked(await openPostgresStore({ url, origin: { machine_id: 'm-bob', team: 'data' } }));
-    const many = Array.from({ length: 4500 }, (_, i) => event({ id: `w${String(i).padStart(5, '0')}`, session_id: `s${i % 7}`, ts_ms: i }));
-    expect((await ann.insert(many, [])).inserted).toBe(4500);
+    const many = Array.from({ length: 10_000 }, (_, i) => event({ id: `w${String(i).padStart(5, '0')}`, session_id: `s${i % 7}`, ts_ms: i }));
+    expect((await ann.insert(many, [])).inserted).toBe(10_000);
     await bob.insert([event({ id: 'd1', session_id: 'sd' })], []);
     // a second machine shipping the same rows stores nothing twice and keeps the first origin
     expect(await bob.insert(many.slice(0, 10), [])).toEqual({ inserted: 0, duplicates: 10, quarantined: 0 });
@@ -287,7 +287,7 @@ describeWithPostgres('postgres store specifics', (server) => {
     await raw.connect();
     const origins = (await raw.query('SELECT machine_id, team, COUNT(*)::int AS n FROM events GROUP BY 1, 2 ORDER BY 1')).rows;
     await raw.end();
-    expect(origins).toEqual([{ machine_id: 'm-ann', team: 'web', n: 4500 }, { machine_id: 'm-bob', team: 'data', n: 1 }]);
+    expect(origins).toEqual([{ machine_id: 'm-ann', team: 'web', n: 10_000 }, { machine_id: 'm-bob', team: 'data', n: 1 }]);
   });
 });
 

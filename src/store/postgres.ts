@@ -4,7 +4,7 @@
 // Batches are one transaction each; inserts are idempotent by id (ON CONFLICT DO NOTHING), so a
 // batch sent twice after a crash or a lost reply is stored once. Reads that stream (forEachEvent)
 // use a server-side cursor, a bounded batch at a time.
-import type { Pool, PoolClient, QueryResultRow } from 'pg';
+import type { Pool, PoolClient, QueryResult, QueryResultRow } from 'pg';
 import type { EventRecord, QuarantineRecord } from '../core/types.js';
 import type { AsyncEventStore, StreamOptions } from './async-port.js';
 import type { EventQuery, InsertResult, PruneResult, SessionSummary, StoreCounts, TestRunRow } from './port.js';
@@ -35,7 +35,7 @@ export interface PostgresEventStore extends AsyncEventStore {
 }
 
 /** Rows fetched per round trip of a streaming read. */
-const FETCH_ROWS = 2000;
+const FETCH_ROWS = 5000;
 const INT8_OID = 20;
 
 /** Opens the pool and brings the schema up to date (concurrent openers wait on an advisory lock). */
@@ -229,10 +229,17 @@ class PostgresStore implements PostgresEventStore {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       try {
         await client.query(`DECLARE agentops_stream NO SCROLL CURSOR FOR ${sql}`, args);
-        for (;;) {
-          const { rows } = await client.query<EventRow>(`FETCH FORWARD ${FETCH_ROWS} FROM agentops_stream`);
+        const fetch = (): Promise<QueryResult<EventRow>> => {
+          const p = client.query<EventRow>(`FETCH FORWARD ${FETCH_ROWS} FROM agentops_stream`);
+          p.catch(() => undefined); // awaited in turn; not unhandled while the rows before it are visited
+          return p;
+        };
+        // One fetch ahead: the server reads and sends the next rows while the visitor works on these.
+        let next: Promise<QueryResult<EventRow>> | null = fetch();
+        while (next !== null) {
+          const { rows }: QueryResult<EventRow> = await next;
+          next = rows.length < FETCH_ROWS ? null : fetch();
           for (const row of rows) await visit(rowToRecord(row));
-          if (rows.length < FETCH_ROWS) break;
         }
         await client.query('COMMIT');
       } catch (e) {
