@@ -118,6 +118,8 @@ describeWithPostgres('learning from the shared store', (server) => {
     expect(r.stdout).toMatch(/learning commit [0-9a-f]{10}/);
     expect(spawnSync('git', ['-C', repo, 'log', '--format=%s'], { encoding: 'utf8' }).stdout).toMatch(/^learning \d{4}-\d\d-\d\d: .* from 50 sessions/);
     expect(fs.readdirSync(path.join(repo, 'patterns')).length).toBeGreaterThan(0);
+    // The evidence is the org's, not this machine's: it replaces the machines' files in the tables.
+    expect(fs.readdirSync(path.join(repo, 'metrics', 'evidence'))).toEqual(['org-all.json']);
 
     expect(cli(home, ['learn', '--team', 'web']).status).toBe(2);
     expect(cli(home, ['learn', '--store', 'http://x']).status).toBe(2);

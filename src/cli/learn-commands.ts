@@ -17,7 +17,7 @@ import { ingestSpool } from '../ingest/ingest.js';
 import { writeCaptureRules, writeContext } from '../shell/planner-context-writer.js';
 import { learningNotice, recordLearningNotice, withHealth } from '../shell/health.js';
 import { runLearning } from '../shell/learn-run.js';
-import { learnFromSharedStore, type OrgScope } from '../org/learn-org.js';
+import { learnFromSharedStore, orgEvidenceId, type OrgScope } from '../org/learn-org.js';
 import { remoteKey } from '../org/ship.js';
 import { openPostgresStore } from '../store/postgres.js';
 import { packageRoot } from '../shell/package-root.js';
@@ -90,10 +90,10 @@ export function localDate(d: Date): string {
 }
 
 /** Evaluate next-activity prediction on held-out sessions, render the library and commit it. */
-export async function commitNow(ctx: CliContext, run: LearnNow, now: Date, repo?: string): Promise<LearningCommitReport> {
+export async function commitNow(ctx: CliContext, run: LearnNow, now: Date, repo?: string, evidenceId?: string): Promise<LearningCommitReport> {
   const { config } = effectiveConfig(ctx, null);
   const { evaluation } = evaluateLearning(run.traces, config);
-  const report = await learningCommit({ result: run.result, evaluation, advice: run.advice, advice_days: run.advice_days, later: run.later, date: localDate(now), config, paths: ctx.paths, repo });
+  const report = await learningCommit({ result: run.result, evaluation, advice: run.advice, advice_days: run.advice_days, later: run.later, date: localDate(now), config, paths: ctx.paths, repo, evidenceId });
   recordLearningNotice(ctx.paths.context, learningNotice(report));
   return report;
 }
@@ -135,9 +135,11 @@ export function registerLearnCommands(program: Command, ctx: CliContext): void {
       if (opts.repo && !opts.commit) throw new UsageError('--repo goes with --commit');
       if ((opts.project !== undefined || opts.team !== undefined) && !opts.store) throw new UsageError('--project and --team go with --store');
       if (opts.store && !POSTGRES_URL.test(opts.store)) throw new UsageError(`--store must be a postgres:// URL, got "${remoteKey(opts.store)}"`);
-      const run = opts.store ? await learnShared(ctx, opts.store, { project: opts.project, team: opts.team }) : learnNow(ctx);
+      const scope: OrgScope = { project: opts.project, team: opts.team };
+      const run = opts.store ? await learnShared(ctx, opts.store, scope) : learnNow(ctx);
       const { result, ingested, sessions } = run;
-      const commit = opts.commit ? await commitNow(ctx, run, new Date(), opts.repo) : null;
+      // From the shared store, the evidence is the org's (every shipping machine's), named so it replaces the machines' files.
+      const commit = opts.commit ? await commitNow(ctx, run, new Date(), opts.repo, opts.store ? orgEvidenceId(scope) : undefined) : null;
       if (opts.json) {
         const { evidence: _e, ...rest } = result;
         return ctx.json({ ingested, sessions, ...rest, ...(commit ? { commit } : {}) });

@@ -4,6 +4,7 @@
 // function, so the library a team commits is rendered exactly as a machine's own.
 import type { Config } from '../config/schema.js';
 import { FIRST_REPORTED_META, learnFromTraces, TraceCollector, type LearnRun } from '../shell/learn-run.js';
+import { ORG_EVIDENCE_PREFIX } from '../shell/learning-commit.js';
 import type { PostgresEventStore } from '../store/postgres.js';
 
 export interface OrgScope {
@@ -20,6 +21,17 @@ export interface OrgScope {
 export function firstReportedKey(scope: OrgScope): string {
   const parts = [scope.team === undefined ? null : `team=${scope.team}`, scope.project === undefined ? null : `project=${scope.project}`].filter(Boolean);
   return parts.length ? `${FIRST_REPORTED_META}|${parts.join('|')}` : FIRST_REPORTED_META;
+}
+
+/**
+ * The evidence file name of a library learned from the shared store for a scope: `org-all`,
+ * `org-team-web`, `org-team-web-project-shop` (characters a file name should not carry become "_").
+ * The `org-` prefix makes it replace the machines' own evidence in the team tables (learning-commit.ts).
+ */
+export function orgEvidenceId(scope: OrgScope): string {
+  const parts = [scope.team === undefined ? null : `team-${scope.team}`, scope.project === undefined ? null : `project-${scope.project}`].filter((p) => p !== null);
+  const id = `${ORG_EVIDENCE_PREFIX}${parts.length ? parts.join('-') : 'all'}`.replace(/[^A-Za-z0-9._-]/g, '_');
+  return id.slice(0, 64);
 }
 
 export async function learnFromSharedStore(store: PostgresEventStore, config: Config, scope: OrgScope, fallbackNow: number): Promise<LearnRun> {

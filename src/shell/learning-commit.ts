@@ -33,6 +33,11 @@ export interface LearningCommitInput {
    * (issue 12). Kept only until test/team-merge.test.ts stops passing it.
    */
   packageRoot?: string;
+  /**
+   * the evidence file's name instead of this machine's id: `org-…` (ORG_EVIDENCE_PREFIX) for a
+   * library learned from the shared store, whose evidence supersedes the machines' (teamEvidenceFiles)
+   */
+  evidenceId?: string;
   /** git environment (tests isolate the machine's git config with it) */
   gitEnv?: Readonly<Record<string, string>>;
 }
@@ -75,6 +80,22 @@ export function machineId(paths: DataPaths): string {
   return id;
 }
 
+/** Evidence files named so hold a shared store's learning: every shipping machine's sessions at once. */
+export const ORG_EVIDENCE_PREFIX = 'org-';
+
+/**
+ * The evidence files the team tables add up. A machine's file counts its own sessions; an org file
+ * (learned from the shared store) counts every machine that ships there, those same sessions again.
+ * So once a repository holds an org file, it replaces the machines' files in the sum (they stay in
+ * the repository, ignored, and count again if the org files are removed), in whichever order the
+ * machine and the org commits come. Org files of disjoint scopes (one per team) add up; one
+ * repository should not hold an all-teams and a per-team org library at once.
+ */
+export function teamEvidenceFiles(files: ReadonlyMap<string, string>): Map<string, string> {
+  const org = [...files].filter(([p]) => p.startsWith(`metrics/evidence/${ORG_EVIDENCE_PREFIX}`));
+  return new Map(org.length ? org : files);
+}
+
 export async function learningCommit(input: LearningCommitInput): Promise<LearningCommitReport> {
   const { dir: repo, why } = learningRepo(input.config.nightly.repo, input.paths, input.repo);
   const empty = nothingLearned(input.result);
@@ -85,8 +106,8 @@ export async function learningCommit(input: LearningCommitInput): Promise<Learni
   const gitEnv = input.gitEnv ? { ...input.gitEnv } : {};
   const committed = await readCommittedFiles(repo, { env: gitEnv });
   const previous = committed.size ? committed : null;
-  // Team merge: other machines' evidence files in the repository, plus this machine's new one.
-  const machine = machineId(input.paths);
+  // Team merge: other machines' evidence files in the repository, plus this machine's (or the org's) new one.
+  const machine = input.evidenceId ?? machineId(input.paths);
   const evidenceFiles = new Map([...(previous ?? new Map<string, string>())].filter(([p]) => p.startsWith('metrics/evidence/') && p !== `metrics/evidence/${machine}.json`));
   evidenceFiles.set(`metrics/evidence/${machine}.json`, JSON.stringify(input.result.evidence));
   const library = renderLibrary({
@@ -96,7 +117,7 @@ export async function learningCommit(input: LearningCommitInput): Promise<Learni
     date: input.date,
     later: input.later,
     machineId: machine,
-    teamEvidence: combineMachineEvidence(evidenceFiles),
+    teamEvidence: combineMachineEvidence(teamEvidenceFiles(evidenceFiles)),
   });
   library.set('metrics/advice.json', stableJson({ advice: input.advice, days: input.advice_days ?? [] }, 3));
   for (const [p, content] of renderSkillFiles({ result: input.result, later: input.later })) library.set(p, content);
