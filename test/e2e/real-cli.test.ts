@@ -481,8 +481,10 @@ describe.each(CLAUDE_VERSIONS.map((claude) => [claude.version, claude] as const)
       for (const [i, variant] of LEARN_FROM.entries()) runs.push((await session(variant, i + 1)).run);
       spoolBeforeLearn = readSpool(sandbox.metaHome);
       learned = metaJson<LearnJson>(['learn', '--json'], sandbox);
-      // The planner hook leaves a random 10% of sessions without advice; none here, so the test is deterministic.
+      // The planner hook leaves a random 10% of sessions without advice, and shows a random 30% theirs
+      // with one item withheld; none here, so the test is deterministic.
       fs.writeFileSync(path.join(sandbox.metaHome, 'context', 'holdout-percent'), '0\n');
+      fs.writeFileSync(path.join(sandbox.metaHome, 'context', 'withhold-percent'), '0\n');
       plan = metaJson<PlanJson>(['plan', '--event', 'SessionStart', '--cwd', sandbox.projectDir, '--json'], sandbox);
       const last = await session('pass', LEARN_FROM.length + 1);
       finalRun = last.run;
@@ -590,6 +592,7 @@ describe.each(CLAUDE_VERSIONS.map((claude) => [claude.version, claude] as const)
         hook: 'SessionStart',
         holdout: false,
         ids: plan.ids,
+        withheld: [],
         context_key: 'global',
       });
       expect(finalStored.ingest).toMatchObject({ files: finalSpool.length, inserted: finalSpool.length, quarantined: 0 });
