@@ -2,11 +2,9 @@
 // through the CLI against a receiver in the test that decodes each request as a collector would
 // (helpers/otlp-decode.ts: the OpenTelemetry package's request types and protobuf reader), in both
 // encodings; retries on 503; clear errors for a bad URL and an unreachable or failing endpoint.
-import http from 'node:http';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { Command } from 'commander';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { CliContext } from '../src/cli/cli-context.js';
@@ -22,7 +20,7 @@ import { simulateBoth } from '../src/sim/simulate.js';
 import { openMemoryStore } from '../src/store/memory.js';
 import type { EventStore } from '../src/store/port.js';
 import { openSqliteStore } from '../src/store/sqlite.js';
-import { decodeLogsJson, decodeLogsProtobuf, flattenLogs, type DecodedLog } from './helpers/otlp-decode.js';
+import { decodeLogsProtobuf, flattenLogs, receiver, type DecodedLog } from './helpers/otlp-decode.js';
 import { event, testRun } from './learn-helpers.js';
 
 const T0 = Date.UTC(2026, 2, 1, 9, 0, 0);
@@ -67,37 +65,6 @@ function storedTraces(store: EventStore): SessionTrace[] {
     .sessions()
     .flatMap((s) => buildTraces(store.events({ session_id: s.session_id })))
     .filter((t) => t.steps.length > 0);
-}
-
-// ---- a receiver ----------------------------------------------------------------------------
-
-interface Received {
-  path: string;
-  contentType: string;
-  body: Buffer;
-}
-
-/** An OTLP/HTTP receiver on a free loopback port; `answer(n)` gives the status of the n-th request (0-based). */
-async function receiver(answer: (n: number) => { status: number; headers?: Record<string, string> } = () => ({ status: 200 })) {
-  const received: Received[] = [];
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const n = received.length;
-      received.push({ path: req.url ?? '', contentType: String(req.headers['content-type'] ?? ''), body: Buffer.concat(chunks) });
-      const { status, headers } = answer(n);
-      const json = received[n]!.contentType.includes('json');
-      res.writeHead(status, { 'content-type': json ? 'application/json' : 'application/x-protobuf', ...headers });
-      res.end(json && status === 200 ? '{}' : '');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const decoded = (): DecodedLog[] =>
-    received.flatMap((r) => flattenLogs(r.contentType.includes('json') ? decodeLogsJson(r.body.toString('utf8')) : decodeLogsProtobuf(new Uint8Array(r.body))));
-  const close = () => new Promise<void>((resolve) => server.close(() => resolve()));
-  return { url, received, decoded, close };
 }
 
 function cli(store: EventStore) {

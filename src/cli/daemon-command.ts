@@ -14,6 +14,7 @@ import { effectiveConfig } from './config-command.js';
 import { defaultContext, type CliContext } from './cli-context.js';
 import { CliError, UsageError } from './errors.js';
 import { commitNow, describeCommit, learnNow } from './learn-commands.js';
+import { daemonOtlpSender } from './otlp-daemon.js';
 import { daemonShipper } from './ship-command.js';
 
 function logFile(ctx: CliContext): string {
@@ -41,6 +42,12 @@ function servedContext(ctx: CliContext, dataFolder: string | undefined): CliCont
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** What runs beside the step chain after ingest: shipping to the shared store and sending to an OTLP collector, each bounded and never throwing. */
+function afterIngest(...senders: ((() => Promise<void>) | undefined)[]): (() => Promise<void>) | undefined {
+  const set = senders.filter((s) => s !== undefined);
+  return set.length ? async () => void (await Promise.all(set.map((s) => s()))) : undefined;
+}
+
 export function registerDaemonCommand(program: Command, ctx: CliContext): void {
   const daemon = program.command('daemon').description('the background ingester and learner: start, stop, status, run');
 
@@ -62,7 +69,7 @@ export function registerDaemonCommand(program: Command, ctx: CliContext): void {
             nightlyTime: config.nightly.time,
             ingest: () => withHealth(served.paths.context, () => ingestSpool({ paths: served.paths, store, maxFieldChars: config.privacy.max_field_chars })),
             learn: () => void learnNow(served),
-            ship: config.store.remote ? daemonShipper(config.store.remote, store, config, served.paths, log) : undefined,
+            ship: afterIngest(config.store.remote ? daemonShipper(config.store.remote, store, config, served.paths, log) : undefined, daemonOtlpSender(config.export, store, log)),
             nightly: async (date) => {
               const pruned = enforceRetention(store, config.retention, Date.now());
               if (pruned.sessions) log(`retention: deleted ${pruned.sessions} old sessions (${pruned.events} events)`);

@@ -112,7 +112,7 @@ async function exportOtlp(ctx: CliContext, opts: ExportOptions): Promise<void> {
 }
 
 /** service.version of what we send; "unknown" when the package folder cannot be read. */
-function packageVersion(): string {
+export function packageVersion(): string {
   try {
     const pkg = JSON.parse(fs.readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { version?: unknown };
     return typeof pkg.version === 'string' ? pkg.version : 'unknown';

@@ -112,6 +112,19 @@ export const configSchema = z.strictObject({
       exclude_projects: z.array(z.string().min(1)).default([]),
     })
     .prefault({}),
+  export: z
+    .strictObject({
+      /**
+       * an OpenTelemetry collector the daemon sends finished sessions to as OTLP/HTTP logs (as
+       * `export --format otlp --endpoint`): http(s)://host:4318, or a full …/v1/logs URL; null = none.
+       * Read from the user's config only (never a project's).
+       */
+      otlp_endpoint: z.string().regex(/^https?:\/\//, 'expected an http:// or https:// URL').nullable().default(null),
+      otlp_protocol: z.enum(['http/protobuf', 'http/json']).default('http/protobuf'),
+      /** a session is sent once it has had no event for this long (so it is sent once, finished) */
+      otlp_quiet_minutes: z.number().int().min(1).max(24 * 60).default(10),
+    })
+    .prefault({}),
 });
 
 export type Config = z.infer<typeof configSchema>;

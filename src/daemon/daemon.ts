@@ -19,7 +19,8 @@ export interface DaemonDeps {
   ingest: () => { inserted: number };
   learn: () => void;
   /**
-   * ships what ingest stored to the shared store (config store.remote); never throws, time-bounded.
+   * ships what ingest stored to the shared store (config store.remote) and sends quiet sessions to an
+   * OTLP collector (config export.otlp_endpoint); never throws, time-bounded.
    * It runs beside the step chain, not on it: a slow or absent server never delays ingest or learning.
    */
   ship?: () => Promise<void>;

@@ -158,3 +158,33 @@ export function otlpLogsUrl(endpoint: string): string {
   if (url.pathname === '/' || url.pathname === '') url.pathname = '/v1/logs';
   return url.toString();
 }
+
+/**
+ * Where the daemon's OTLP sending stands (kept in the local meta): every session whose last event
+ * is at or before (last_ms, session_id), in that order, was sent.
+ */
+export interface OtlpCursor {
+  last_ms: number;
+  session_id: string;
+}
+
+const afterCursor = (s: { last_ms: number; session_id: string }, c: OtlpCursor) => s.last_ms > c.last_ms || (s.last_ms === c.last_ms && s.session_id > c.session_id);
+
+/**
+ * The sessions the daemon sends next: quiet (no event after `quietBefore`, so finished and sent
+ * once) and past the cursor, in cursor order. A session resumed after it was sent moves past the
+ * cursor again and is sent again, whole, once quiet.
+ */
+export function otlpDue<S extends { last_ms: number; session_id: string }>(sessions: readonly S[], cursor: OtlpCursor, quietBefore: number): S[] {
+  return sessions
+    .filter((s) => s.last_ms <= quietBefore && afterCursor(s, cursor))
+    .sort((a, b) => a.last_ms - b.last_ms || (a.session_id < b.session_id ? -1 : a.session_id > b.session_id ? 1 : 0));
+}
+
+/**
+ * The cursor of a daemon that starts sending: past every session stored so far (the history is
+ * `export --format otlp`'s to send, by hand), so only what is ingested from now on goes out.
+ */
+export function otlpStartCursor(sessions: readonly { last_ms: number }[]): OtlpCursor {
+  return { last_ms: sessions.reduce((m, s) => Math.max(m, s.last_ms), 0), session_id: '\uffff' };
+}

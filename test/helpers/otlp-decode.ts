@@ -3,6 +3,9 @@
 // type; protobuf with the package's own wire reader (ProtobufReader, @opentelemetry/otlp-transformer)
 // and the field numbers of opentelemetry-proto (collector/logs/v1, logs/v1, common/v1, resource/v1).
 // The package ships a serializer for requests but no decoder, so the message walk is written here.
+// And `receiver`: an OTLP/HTTP endpoint on a loopback port that keeps and decodes what it is sent.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { ProtobufReader } from '@opentelemetry/otlp-transformer/build/src/common/protobuf/protobuf-reader.js';
 import type { IAnyValue, IKeyValue } from '@opentelemetry/otlp-transformer/build/src/common/internal-types.js';
 import type { IExportLogsServiceRequest } from '@opentelemetry/otlp-transformer/build/src/logs/internal-types.js';
@@ -156,4 +159,34 @@ export function flattenLogs(request: IExportLogsServiceRequest): DecodedLog[] {
     }
   }
   return out;
+}
+
+
+export interface Received {
+  path: string;
+  contentType: string;
+  body: Buffer;
+}
+
+/** An OTLP/HTTP receiver on a free loopback port; `answer(n)` gives the status of the n-th request (0-based). */
+export async function receiver(answer: (n: number) => { status: number; headers?: Record<string, string> } = () => ({ status: 200 })) {
+  const received: Received[] = [];
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const n = received.length;
+      received.push({ path: req.url ?? '', contentType: String(req.headers['content-type'] ?? ''), body: Buffer.concat(chunks) });
+      const { status, headers } = answer(n);
+      const json = received[n]!.contentType.includes('json');
+      res.writeHead(status, { 'content-type': json ? 'application/json' : 'application/x-protobuf', ...headers });
+      res.end(json && status === 200 ? '{}' : '');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const decoded = (): DecodedLog[] =>
+    received.flatMap((r) => flattenLogs(r.contentType.includes('json') ? decodeLogsJson(r.body.toString('utf8')) : decodeLogsProtobuf(new Uint8Array(r.body))));
+  const close = () => new Promise<void>((resolve) => server.close(() => resolve()));
+  return { url, received, decoded, close };
 }
