@@ -213,7 +213,13 @@ describeWithPostgres('the daemon ships after ingest', (server) => {
       stored: () => {
         const file = path.join(home, 'agentops.db');
         if (!fs.existsSync(file)) return 0;
-        const store = openSqliteStore({ file, readonly: true });
+        // The daemon may be creating the database right now: a file without its tables yet is "nothing stored yet".
+        let store: ReturnType<typeof openSqliteStore>;
+        try {
+          store = openSqliteStore({ file, readonly: true });
+        } catch {
+          return 0;
+        }
         try {
           return store.counts().events;
         } finally {
