@@ -168,11 +168,12 @@ describeWithPostgres('ship to PostgreSQL', (server) => {
 
   it('fails with exit 1 and counts what failed when the server is unreachable; bad URLs are usage errors', () => {
     const home = machineFolder(tmp(), 'bob', 10);
-    const down = cli(home, ['ship', '--to', `postgres://postgres@127.0.0.1:${server().port + 1}/nope`, '--json']);
+    const down = cli(home, ['ship', '--to', `postgres://postgres@127.0.0.1:${server().port + 1}/nope`, '--json', '--retry-for', '1']);
     expect(down.status).toBe(1);
     expect(JSON.parse(down.stdout)).toEqual({ shipped: 0, already: 0, failed: 10 });
     const bad = cli(home, ['ship', '--to', 'mysql://x/y']);
     expect(bad.status).toBe(2);
+    expect(cli(home, ['ship', '--to', 'postgres://x/y', '--retry-for', 'soon']).status).toBe(2);
     const none = cli(home, ['ship']);
     expect(none.status).toBe(2);
     expect(none.stderr).toMatch(/store\.remote/);

@@ -14,7 +14,7 @@ import { CliError, UsageError } from './errors.js';
 export const POSTGRES_URL = /^postgres(ql)?:\/\//;
 
 /** One shipping run from `local` to `url`, as this machine and team. */
-export function shipTo(url: string, local: EventStore, config: Config, paths: DataPaths, deadline: number | null = null): Promise<ShipReport> {
+export function shipTo(url: string, local: EventStore, config: Config, paths: DataPaths, deadline: number | null = null, retryForMs?: number): Promise<ShipReport> {
   return shipEvents({
     local,
     // One connection: a shipper sends one batch at a time. A query that hangs (a server gone
@@ -24,6 +24,7 @@ export function shipTo(url: string, local: EventStore, config: Config, paths: Da
     excludeProjects: config.store.exclude_projects,
     maxFieldChars: config.privacy.max_field_chars,
     deadline,
+    retryForMs,
   });
 }
 
@@ -60,15 +61,22 @@ export function registerShipCommand(program: Command, ctx: CliContext): void {
     .description('copy the stored (redacted) events not shipped yet to the shared PostgreSQL store: idempotent, resumable')
     .option('--to <url>', 'the shared store, postgres://user@host:port/database (default: config store.remote)')
     .option('--json', 'print {shipped, already, failed} as JSON')
-    .action(async (opts: { to?: string; json?: boolean }) => {
+    .option('--retry-for <seconds>', 'retry a failing batch this long before stopping (rides out a server restart)', parseRetrySeconds, 60)
+    .action(async (opts: { to?: string; json?: boolean; retryFor: number }) => {
       // The user's config only: a project's file must not be able to send events elsewhere.
       const { config } = effectiveConfig(ctx, null);
       const url = opts.to ?? config.store.remote;
       if (!url) throw new UsageError('no shared store: pass --to postgres://… or set store.remote in the config');
       if (!POSTGRES_URL.test(url)) throw new UsageError(`--to must be a postgres:// URL, got "${remoteKey(url)}"`);
-      const r = await ctx.withStore((store) => shipTo(url, store, config, ctx.paths));
+      const r = await ctx.withStore((store) => shipTo(url, store, config, ctx.paths, null, opts.retryFor * 1000));
       if (opts.json) ctx.json({ shipped: r.shipped, already: r.already, failed: r.failed });
       else ctx.out(`shipped ${r.shipped} events to ${remoteKey(url)}; ${r.already} were there already${r.excluded ? `; ${r.excluded} kept local (store.exclude_projects)` : ''}${r.failed ? `; ${r.failed} failed` : ''}`);
       if (r.failed) throw new CliError(`shipping stopped: ${r.error}`, 1, 'the rest is shipped by the next run (the daemon retries after each ingest)');
     });
+}
+
+function parseRetrySeconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > 3600) throw new UsageError(`--retry-for takes seconds from 0 to 3600, not "${value}"`);
+  return n;
 }
