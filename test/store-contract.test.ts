@@ -266,7 +266,7 @@ describeWithPostgres('postgres store specifics', (server) => {
     await expect(openPostgresStore({ url })).rejects.toThrow(/newer than this agentops-meta/);
   });
 
-  it('stores where each row came from, streams one team, and streams past two fetches (5000 rows each), ending on a full one', async () => {
+  it('stores where each row came from, streams one team, and streams past several fetches (2000 rows each, one ahead), ending on a full one', async () => {
     const url = await server().freshDatabase();
     const ann = tracked(await openPostgresStore({ url, origin: { machine_id: 'm-ann', team: 'web' } }));
     const bob = tracked(await openPostgresStore({ url, origin: { machine_id: 'm-bob', team: 'data' } }));

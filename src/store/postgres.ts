@@ -35,7 +35,7 @@ export interface PostgresEventStore extends AsyncEventStore {
 }
 
 /** Rows fetched per round trip of a streaming read. */
-const FETCH_ROWS = 5000;
+const FETCH_ROWS = 2000;
 const INT8_OID = 20;
 
 /** Opens the pool and brings the schema up to date (concurrent openers wait on an advisory lock). */
