@@ -101,15 +101,17 @@ case "$prev" in
     ;;
 esac
 
-text=''
-ids='[]'
-withheld='[]'
+text='' ids='[]' withheld='[]'
 stem="$ctx/session-start/$key"
-[ "$variant" != 0 ] && [ "$variant" != none ] && stem="$stem.w$variant"
-[ -f "$stem.ctx" ] && IFS= read -r text <"$stem.ctx"
-[ -f "$stem.ids" ] && IFS= read -r ids <"$stem.ids"
-[ "$variant" != 0 ] && [ "$variant" != none ] && [ -f "$stem.withheld" ] && IFS= read -r withheld <"$stem.withheld"
-[ "$variant" = none ] && { text='""' ids='[]' withheld=$was; }
+case "$variant" in
+  none) text='""' withheld=$was ;;
+  *)
+    [ "$variant" = 0 ] || stem="$stem.w$variant"
+    [ -f "$stem.ctx" ] && IFS= read -r text <"$stem.ctx"
+    [ -f "$stem.ids" ] && IFS= read -r ids <"$stem.ids"
+    [ "$variant" = 0 ] || { [ -f "$stem.withheld" ] && IFS= read -r withheld <"$stem.withheld"; }
+    ;;
+esac
 
 # Health: a spool file older than a day means nothing is ingesting.
 health=''
