@@ -249,7 +249,7 @@ export function buildReport(input: ReportInput): ReportData {
   };
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
+export function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 

@@ -7,6 +7,7 @@
 import type { PlanEvaluation, PlanScores } from '../orchestrate/evaluate.js';
 import { COLOURS, esc, legend } from './svg.js';
 import { pct } from './text-charts.js';
+import { isObject } from './build-report.js';
 
 export const PLAN_TITLE = 'Are the drafted workflows any good?';
 
@@ -26,7 +27,6 @@ export interface PlanPanel extends PlanEvaluation {
   sha: string | null;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 const share = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 1;
 const count = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
 
