@@ -20,6 +20,7 @@ import { simulateBoth } from '../src/sim/simulate.js';
 import { openMemoryStore } from '../src/store/memory.js';
 import type { EventStore } from '../src/store/port.js';
 import { openSqliteStore } from '../src/store/sqlite.js';
+import { exportCli } from './helpers/export-cli.js';
 import { decodeLogsProtobuf, flattenLogs, receiver, type DecodedLog } from './helpers/otlp-decode.js';
 import { event, testRun } from './learn-helpers.js';
 
@@ -67,19 +68,7 @@ function storedTraces(store: EventStore): SessionTrace[] {
     .filter((t) => t.steps.length > 0);
 }
 
-function cli(store: EventStore) {
-  const out: string[] = [];
-  const ctx: CliContext = {
-    paths: dataPaths({ AGENTOPS_META_HOME: '/nonexistent-agentops-home' }),
-    out: (t) => out.push(t.endsWith('\n') ? t : `${t}\n`),
-    json: (v) => out.push(`${JSON.stringify(v)}\n`),
-    withStore: (fn) => fn(store),
-  };
-  const program = new Command('agentops-meta').exitOverride();
-  registerExportCommand(program, ctx);
-  const run = (...args: string[]) => program.parseAsync(['export', '--format', 'otlp', ...args], { from: 'user' });
-  return { run, text: () => out.join('') };
-}
+const cli = (store: EventStore) => exportCli(store, ['--format', 'otlp']);
 
 /** What the stored traces say each decoded record must be, in order: steps, then the session. */
 function expectMatchesStore(logs: DecodedLog[], traces: SessionTrace[]): void {

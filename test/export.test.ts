@@ -5,22 +5,19 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Command } from 'commander';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { CliContext } from '../src/cli/cli-context.js';
 import { CliError, UsageError } from '../src/cli/errors.js';
-import { registerExportCommand } from '../src/cli/export-command.js';
 import { normalize } from '../src/core/normalize.js';
 import type { Actor, EventRecord, SessionTrace, Step } from '../src/core/types.js';
 import { csvField } from '../src/export/csv.js';
 import { renderExport, type ExportFormat } from '../src/export/formats.js';
-import { dataPaths } from '../src/shell/paths.js';
 import { simulateBoth, type SimPayload } from '../src/sim/simulate.js';
 import { openMemoryStore } from '../src/store/memory.js';
 import type { EventStore } from '../src/store/port.js';
 import { openSqliteStore } from '../src/store/sqlite.js';
 import { event, testRun } from './learn-helpers.js';
 import { REPO_ROOT } from './helpers/paths.js';
+import { exportCli } from './helpers/export-cli.js';
 
 const XSD = path.join(REPO_ROOT, 'src', 'export', 'schema', 'xes.xsd');
 const TMP = fs.mkdtempSync(path.join(os.tmpdir(), 'agentops-export-'));
@@ -192,19 +189,7 @@ function storeOf(payloads: readonly SimPayload[], store: EventStore): EventStore
   return store;
 }
 
-function cli(store: EventStore) {
-  const out: string[] = [];
-  const ctx: CliContext = {
-    paths: dataPaths({ AGENTOPS_META_HOME: '/nonexistent-agentops-home' }),
-    out: (t) => out.push(t.endsWith('\n') ? t : `${t}\n`),
-    json: (v) => out.push(`${JSON.stringify(v)}\n`),
-    withStore: (fn) => fn(store),
-  };
-  const program = new Command('agentops-meta').exitOverride();
-  registerExportCommand(program, ctx);
-  const run = (...args: string[]) => program.parseAsync(['export', ...args], { from: 'user' });
-  return { run, out, text: () => out.join('') };
-}
+const cli = (store: EventStore) => exportCli(store);
 
 // ---- XES ------------------------------------------------------------------------------------
 
