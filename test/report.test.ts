@@ -381,6 +381,12 @@ describe('the panel "Did the advice help?" (told vs holdout sessions)', () => {
     expect(p.totals).toEqual({ advised_known: 3, advised_passed: 2, holdout_known: 2, holdout_passed: 1 });
     expect(p.advice.map((a) => [a.id, a.known, a.passed, a.holdout_known, a.state])).toEqual([[ID, 3, 2, 2, 'active']]);
     expect(advicePanelData(traces, [], days, (ms) => new Date(ms).toISOString().slice(0, 10))).toBeNull();
+    // advice the learner stopped on an earlier night shows as stopped, as the planner treats it;
+    // an option passed on as undefined keeps its default
+    const stopped = advicePanelData(traces, injections, days, (ms) => new Date(ms).toISOString().slice(0, 10), { stopped_before: new Map([[ID, T0]]), max_gap: undefined })!;
+    expect(stopped.advice.map((a) => [a.id, a.known, a.state, a.stopped_at])).toEqual([[ID, 3, 'stopped', T0]]);
+    const report = buildReport(input({ traces, injections, now: T0 + 3 * DAY, advice_stops: new Map([[ID, T0]]) }));
+    expect(report.advice!.advice.map((a) => a.state)).toEqual(['stopped']);
   });
 
   it('renders the panel beside the power curve: both lines, each advice with its interval and state, names escaped', () => {

@@ -27,7 +27,7 @@ import { renderTerminal } from '../report/terminal.js';
 import { ago, pct, textTable } from '../report/text-charts.js';
 import { usageIndex } from '../report/usage.js';
 import { evaluateLearning } from '../shell/evaluate-run.js';
-import { injectionsOf, learnAll } from '../shell/learn-run.js';
+import { injectionsOf, learnAll, readAdviceStops } from '../shell/learn-run.js';
 import { packageRoot } from '../shell/package-root.js';
 import { learningRepo } from '../shell/paths.js';
 import { effectiveConfig } from './config-command.js';
@@ -48,6 +48,8 @@ interface Stored {
   traces: SessionTrace[];
   /** the planner hooks' records of what advice went into which session (and the holdout) */
   injections: Injection[];
+  /** advice stopped on earlier nights: stays stopped in the panel as in the planner */
+  advice_stops: Map<string, number>;
   testRuns: { ts_ms: number; passed: boolean }[];
   events: number;
   quarantined: number;
@@ -62,6 +64,7 @@ function readStore(ctx: CliContext): Stored {
     return {
       traces: buildTraces(events),
       injections: injectionsOf(events),
+      advice_stops: readAdviceStops(store),
       testRuns: store.testRuns().map((r) => ({ ts_ms: r.ts_ms, passed: r.passed })),
       events: counts.events,
       quarantined: counts.quarantined,
@@ -207,6 +210,7 @@ export function gatherReport(ctx: CliContext, flags: ReportFlags, now = Date.now
     quality: quality.doc,
     quality_note: quality.note,
     injections: stored.injections,
+    advice_stops: stored.advice_stops,
     max_gap: config.learn.max_gap,
   });
   return { ...report, plan_eval: evaluated.plan };

@@ -238,7 +238,9 @@ function armOf(sessions: Iterable<string>, bySession: ReadonlyMap<string, Sessio
 }
 
 export function adviceEffects(traces: readonly SessionTrace[], injections: readonly Injection[], options: Partial<AdviceEffectOptions> = {}): AdviceEffect[] {
-  const o = { ...DEFAULT_ADVICE_EFFECT, ...options };
+  // An option given as undefined (a caller passing its own optional value on) keeps the default.
+  const o: AdviceEffectOptions = { ...DEFAULT_ADVICE_EFFECT };
+  for (const [k, v] of Object.entries(options)) if (v !== undefined) (o as unknown as Record<string, unknown>)[k] = v;
   const bySession = new Map(traces.map((t) => [t.session_id, t]));
   const holdout = armOf(new Set(injections.filter((i) => i.holdout).map((i) => i.session_id)), bySession);
   // Sessions each id was withheld from (randomised by the SessionStart hook).

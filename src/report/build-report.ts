@@ -104,6 +104,8 @@ export interface ReportInput {
   quality_note?: string | null;
   /** the planner hooks' AgentopsInjection records (learn-run.ts injectionsOf): the "Did the advice help?" panel */
   injections?: readonly Injection[] | null;
+  /** advice the learner stopped on an earlier night (learn-run.ts readAdviceStops): shown stopped */
+  advice_stops?: ReadonlyMap<string, number>;
   /** the learner's gap limit, for counting who followed advice */
   max_gap?: number;
 }
@@ -245,7 +247,7 @@ export function buildReport(input: ReportInput): ReportData {
     evaluations: input.evaluations,
     power,
     power_note: input.quality_note ?? (input.quality && !power ? 'no power curve: the quality benchmark holds no default or null worlds' : null),
-    advice: input.injections ? advicePanelData(traces, input.injections, days, dayOf, { max_gap: input.max_gap }) : null,
+    advice: input.injections ? advicePanelData(traces, input.injections, days, dayOf, { max_gap: input.max_gap, stopped_before: input.advice_stops }) : null,
   };
 }
 

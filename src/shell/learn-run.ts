@@ -134,7 +134,8 @@ export type LearnMeta = Pick<EventStore, 'getMeta' | 'setMeta'>;
 /** Advice stopped on some night, by id, with when (ms): a stop is kept (advice-effect.ts). */
 export const ADVICE_STOPPED_META = 'advice_stopped';
 
-function readStopped(store: LearnMeta): Map<string, number> {
+/** Advice stopped on earlier nights (ADVICE_STOPPED_META): the learner keeps them stopped, the report shows them so. */
+export function readAdviceStops(store: Pick<LearnMeta, 'getMeta'>): Map<string, number> {
   try {
     const v = JSON.parse(store.getMeta(ADVICE_STOPPED_META) ?? '{}') as Record<string, unknown>;
     return new Map(Object.entries(v).filter((e): e is [string, number] => typeof e[1] === 'number'));
@@ -153,7 +154,7 @@ export function learnFromTraces({ traces, injections }: { traces: SessionTrace[]
   // byte-identical results, so the nightly commit is empty when nothing new happened.
   const newest = traces.reduce((m, t) => Math.max(m, t.end_ms), -Infinity);
   const now = Number.isFinite(newest) ? newest : fallbackNow;
-  const stoppedBefore = readStopped(meta);
+  const stoppedBefore = readAdviceStops(meta);
   const advice = adviceEffects(traces, injections, {
     max_gap: config.learn.max_gap,
     holdout_share: config.planner.holdout_share,
