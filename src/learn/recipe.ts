@@ -144,6 +144,8 @@ class RecipeSearch {
   /** The forms from one core to its recipe, the recipe first (memoised: many seeds share a core). */
   private readonly grown = new Map<string, number[][]>();
   private readonly filledIn = new Map<string, number[] | null>();
+  /** One growth or dropping step of a form (memoised: the paths from many seeds pass through the same forms). */
+  private readonly stepped = new Map<string, number[] | null>();
 
   constructor(
     private readonly ctx: RecipeContext,
@@ -337,14 +339,20 @@ class RecipeSearch {
     const seen = new Set<string>([core.join(',')]);
     const fresh = (f: number[] | null): number[] | null => (f && !seen.has(f.join(',')) ? f : null);
     for (let step = 0; step < 2 * opts.max_len; step++) {
-      const grown = fresh(this.growOnce(core, dir));
-      const next = grown ?? fresh(this.shrinkOnce(core, dir));
+      const grown = fresh(this.stepOnce('grow', core, dir));
+      const next = grown ?? fresh(this.stepOnce('shrink', core, dir));
       if (!next) break;
       ctx.trace?.(grown ? 'grow' : 'shrink', next);
       seen.add(next.join(','));
       path.push((core = next));
     }
     return path.reverse();
+  }
+
+  private stepOnce(how: 'grow' | 'shrink', core: number[], dir: 1 | -1): number[] | null {
+    const key = `${how}|${dir}|${core.join(',')}`;
+    if (!this.stepped.has(key)) this.stepped.set(key, how === 'grow' ? this.growOnce(core, dir) : this.shrinkOnce(core, dir));
+    return this.stepped.get(key)!;
   }
 
   private fillInOnce(seed: readonly number[], gap: number, dir: 1 | -1): number[] | null {

@@ -148,6 +148,13 @@ export function runLearning(store: EventStore, config: Config, fallbackNow: numb
   return learnFromTraces(readTraces(store), store, config, fallbackNow);
 }
 
+/** Appends in place (copying the list per trace made grouping quadratic in a project's sessions). */
+function pushTo<T>(groups: Map<string, T[]>, key: string, item: T): void {
+  const list = groups.get(key);
+  if (list) list.push(item);
+  else groups.set(key, [item]);
+}
+
 /** The learning run on traces already read (from the local store, or the shared one). */
 export function learnFromTraces({ traces, injections }: { traces: SessionTrace[]; injections: Injection[] }, meta: LearnMeta, config: Config, fallbackNow: number): LearnRun {
   // Decay is measured from the newest session, not the wall clock: rerunning on unchanged data gives
@@ -169,7 +176,7 @@ export function learnFromTraces({ traces, injections }: { traces: SessionTrace[]
   const enough = (n: number) => n >= config.learn.min_sessions;
 
   const byProject = new Map<string, SessionTrace[]>();
-  for (const t of traces) if (t.project) byProject.set(t.project, [...(byProject.get(t.project) ?? []), t]);
+  for (const t of traces) if (t.project) pushTo(byProject, t.project, t);
   const projects = new Map<string, LearnResult>();
   // A project gets advice of its own only when it has enough sessions, and more than one project exists.
   if (byProject.size > 1) for (const [p, ts] of byProject) if (enough(ts.length)) projects.set(p, learnAll(ts, config, now));
@@ -178,7 +185,7 @@ export function learnFromTraces({ traces, injections }: { traces: SessionTrace[]
   for (const t of traces) {
     for (const sub of subagentTraces(t)) {
       const agent = sub.steps[0]?.agent;
-      if (agent) byAgent.set(agent, [...(byAgent.get(agent) ?? []), sub]);
+      if (agent) pushTo(byAgent, agent, sub);
     }
   }
   const subagents = new Map<string, LearnResult>();
