@@ -266,6 +266,18 @@ describeWithPostgres('postgres store specifics', (server) => {
     await expect(openPostgresStore({ url })).rejects.toThrow(/newer than this agentops-meta/);
   });
 
+  it('stores a batch sent by two shippers at the same time once: the second finds the ids taken and moves it again, idempotently', async () => {
+    const url = await server().freshDatabase();
+    const ann = tracked(await openPostgresStore({ url }));
+    const bob = tracked(await openPostgresStore({ url }));
+    const batch = Array.from({ length: 3000 }, (_, i) => event({ id: `t${String(i).padStart(5, '0')}`, session_id: `s${i % 5}`, ts_ms: i }));
+    await ann.insert([batch[1500]!], []); // one id of the batch is there already, as after a crash
+    const results = await Promise.all([ann.insert(batch, []), bob.insert(batch, [])]);
+    expect(results.map((r) => r.inserted).sort((a, b) => a - b)).toEqual([0, 2999]);
+    expect(results.map((r) => r.duplicates).sort((a, b) => a - b)).toEqual([1, 3000]);
+    expect(await ann.counts()).toMatchObject({ events: 3000, sessions: 5 });
+  });
+
   it('stores where each row came from, streams one team, and streams past several fetches (2000 rows each, one ahead), ending on a full one', async () => {
     const url = await server().freshDatabase();
     const ann = tracked(await openPostgresStore({ url, origin: { machine_id: 'm-ann', team: 'web' } }));

@@ -197,11 +197,18 @@ function copyIn(client: PoolClient, sql: string, data: Buffer): Promise<void> {
 const INBOX = 'agentops_inbox';
 const OPEN_INBOX = `BEGIN; CREATE TEMP TABLE IF NOT EXISTS ${INBOX} (LIKE events) ON COMMIT DELETE ROWS`;
 const COPY_INBOX = `COPY ${INBOX} (${FULL_COLUMNS}, machine_id, team) FROM STDIN`;
-const DRAIN_INBOX = `INSERT INTO events (${FULL_COLUMNS}, machine_id, team)
+const DRAIN_NEW = `INSERT INTO events (${FULL_COLUMNS}, machine_id, team)
   SELECT ${FULL_COLUMNS}, machine_id, team FROM ${INBOX} u
   WHERE NOT (u.source = 'backfill' AND u.tool_use_id IS NOT NULL
-             AND EXISTS (SELECT 1 FROM events s WHERE s.tool_use_id = u.tool_use_id AND s.event = u.event))
-  ON CONFLICT (id) DO NOTHING`;
+             AND EXISTS (SELECT 1 FROM events s WHERE s.tool_use_id = u.tool_use_id AND s.event = u.event))`;
+/**
+ * A batch is nearly always new: it is first moved without ON CONFLICT, whose speculative insertion
+ * costs the server about a quarter of a row's price. Only when an id is there already (a batch sent
+ * again after a crash, or by a second shipper) does that fail (unique_violation); then the whole
+ * transaction is rolled back and done again with it.
+ */
+const DRAIN_INBOX = `${DRAIN_NEW} ON CONFLICT (id) DO NOTHING`;
+const UNIQUE_VIOLATION = '23505';
 
 /** The sessions whose project matches a --project name, as a SQL condition on session_id ($n is the name). */
 const projectClause = (n: number) =>
@@ -231,8 +238,19 @@ class PostgresStore implements PostgresEventStore {
     }
     const q = quarantine;
     const data = keep.length ? Buffer.from(copyText(keep.map(recordToRow), this.origin)) : null;
-    // One transaction: the events COPYed into the connection's temporary table and moved from there
-    // (idempotent by id), then the quarantine rows. Events alone (a shipper's batch) take three round trips.
+    try {
+      return await this.insertCopied(data, events.length, q, DRAIN_NEW);
+    } catch (e) {
+      if ((e as { code?: unknown }).code !== UNIQUE_VIOLATION) throw e;
+      return this.insertCopied(data, events.length, q, DRAIN_INBOX);
+    }
+  }
+
+  /**
+   * One transaction: the events COPYed into the connection's temporary table and moved from there
+   * with `drain`, then the quarantine rows. Events alone (a shipper's batch) take three round trips.
+   */
+  private insertCopied(data: Buffer | null, sent: number, q: readonly QuarantineRecord[], drain: string): Promise<InsertResult> {
     return withClient(this.pool, async (db) => {
       try {
         await db.query(OPEN_INBOX);
@@ -240,17 +258,17 @@ class PostgresStore implements PostgresEventStore {
         if (data) {
           await copyIn(db, COPY_INBOX, data);
           if (!q.length) {
-            const [drained] = (await db.query(`${DRAIN_INBOX}; COMMIT`)) as unknown as QueryResult[];
+            const [drained] = (await db.query(`${drain}; COMMIT`)) as unknown as QueryResult[];
             inserted = drained!.rowCount ?? 0;
-            return { inserted, duplicates: events.length - inserted, quarantined: 0 };
+            return { inserted, duplicates: sent - inserted, quarantined: 0 };
           }
-          inserted = (await db.query(DRAIN_INBOX)).rowCount ?? 0;
+          inserted = (await db.query(drain)).rowCount ?? 0;
         }
         const quarantined = q.length
           ? ((await db.query(INSERT_QUARANTINE, [q.map((r) => r.id), q.map((r) => r.ts_ms), q.map((r) => r.event), q.map((r) => r.reason), q.map((r) => r.size), q.map((r) => r.raw)])).rowCount ?? 0)
           : 0;
         await db.query('COMMIT');
-        return { inserted, duplicates: events.length - inserted + (q.length - quarantined), quarantined };
+        return { inserted, duplicates: sent - inserted + (q.length - quarantined), quarantined };
       } catch (e) {
         await db.query('ROLLBACK').catch(() => undefined);
         throw e;
