@@ -2,13 +2,22 @@
 // in order, behind a cursor in the local meta; the history before it was turned on stays for
 // `export --format otlp`; a refused request is logged and counted, and its sessions go at the next run.
 // Against the receiver of test/helpers/otlp-decode.ts, which decodes as a collector would.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { daemonOtlpSender, OTLP_CURSOR_PREFIX, OTLP_FAILURES_META } from '../src/cli/otlp-daemon.js';
 import { DEFAULT_CONFIG, configSchema } from '../src/config/schema.js';
 import type { Actor, EventRecord } from '../src/core/types.js';
-import { otlpDue, otlpStartCursor } from '../src/export/otlp.js';
+import { runningPid } from '../src/daemon/daemon.js';
+import { otlpDue, otlpLogsUrl, otlpStartCursor } from '../src/export/otlp.js';
+import { dataPaths } from '../src/shell/paths.js';
 import { openMemoryStore } from '../src/store/memory.js';
+import { openSqliteStore } from '../src/store/sqlite.js';
+import { waitFor } from './helpers/daemon.js';
 import { decodeLogsJson, flattenLogs, receiver } from './helpers/otlp-decode.js';
+import { REPO_ROOT } from './helpers/paths.js';
 import { event } from './learn-helpers.js';
 
 const MIN = 60_000;
@@ -109,4 +118,58 @@ describe('the daemon sends quiet sessions over OTLP', () => {
     expect(configSchema.safeParse({ export: { otlp_endpoint: 'http://collector:4318', otlp_protocol: 'grpc' } }).success).toBe(false);
     expect(configSchema.safeParse({ export: { otlp_endpoint: 'https://otel.example.com/v1/logs', otlp_protocol: 'http/json' } }).success).toBe(true);
   });
+});
+
+describe('the daemon process sends over OTLP when the config says so', () => {
+  const homes: string[] = [];
+  afterEach(() => {
+    for (const home of homes.splice(0)) {
+      const pid = runningPid(dataPaths({ AGENTOPS_META_HOME: home }));
+      if (pid) process.kill(pid, 'SIGKILL');
+      fs.rmSync(home, { recursive: true, force: true });
+    }
+  });
+
+  it('a session captured by the hook, ingested and quiet, reaches the collector once, across a daemon restart', async () => {
+    const rx = await receiver();
+    closers.push(rx.close);
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'am-otlp-daemon-'));
+    homes.push(home);
+    const env = { ...process.env, AGENTOPS_META_HOME: home };
+    fs.writeFileSync(path.join(home, 'config.json'), JSON.stringify({ daemon: { debounce_ms: 100 }, nightly: { commit: false }, export: { otlp_endpoint: rx.url, otlp_quiet_minutes: 1 } }));
+    // The setting was on before these sessions: the cursor starts before them (turned on with
+    // sessions stored, a daemon starts past them; that rule is tested above).
+    const store = openSqliteStore({ file: path.join(home, 'agentops.db') });
+    store.setMeta(OTLP_CURSOR_PREFIX + otlpLogsUrl(rx.url), JSON.stringify({ last_ms: 0, session_id: '' }));
+    store.close();
+    const cli = (...args: string[]) => spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin', 'agentops-meta.js'), ...args], { env, encoding: 'utf8' });
+    // Two tool calls, captured by the real hook with times `minutesAgo` back (quiet for longer than a minute).
+    const capture = (sessionId: string, minutesAgo: number) => {
+      const at = Date.now() - minutesAgo * MIN;
+      ['PreToolUse', 'PostToolUse'].forEach((hook, i) => {
+        const payload = JSON.stringify({ session_id: sessionId, hook_event_name: hook, cwd: '/tmp', tool_name: 'Read', tool_use_id: `${sessionId}-t`, tool_input: { file_path: '/tmp/x' }, tool_response: {} });
+        const ns = String(BigInt(at + i * 1000) * 1_000_000n);
+        expect(spawnSync(path.join(REPO_ROOT, 'hooks', 'agentops-capture.sh'), [hook], { input: payload, env: { ...env, AGENTOPS_META_CLOCK_NS: ns } }).status).toBe(0);
+      });
+    };
+    // What the collector took (protobuf, the default protocol), decoded with the OpenTelemetry types.
+    const sessionsSent = () =>
+      rx
+        .decoded()
+        .filter((l) => l.event_name === 'agentops.session')
+        .map((l) => l.attributes['session.id']);
+
+    capture('o1', 10);
+    expect(cli('daemon', 'start').status).toBe(0);
+    await waitFor(() => sessionsSent().includes('o1'), 20_000, 'o1 at the collector');
+    expect(rx.received.every((r) => r.path === '/v1/logs' && r.contentType === 'application/x-protobuf')).toBe(true);
+    expect(cli('daemon', 'stop').status).toBe(0);
+
+    capture('o2', 5);
+    expect(cli('daemon', 'start').status).toBe(0);
+    await waitFor(() => sessionsSent().includes('o2'), 20_000, 'o2 at the collector');
+    expect(cli('daemon', 'stop').status).toBe(0);
+    expect(sessionsSent()).toEqual(['o1', 'o2']);
+    expect(fs.readFileSync(path.join(home, 'logs', 'daemon.log'), 'utf8')).toMatch(/otlp: sent 1 sessions \(1 steps\) to .*\/v1\/logs/);
+  }, 60_000);
 });
