@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { acquireLock, DaemonRunningError, runningPid } from '../src/daemon/daemon.js';
 import { dataPaths } from '../src/shell/paths.js';
 import { openSqliteStore } from '../src/store/sqlite.js';
-import { alive, captureTestedSession, waitFor } from './helpers/daemon.js';
+import { alive, captureTestedSession, removeDataFolders, waitFor } from './helpers/daemon.js';
 import { REPO_ROOT } from './helpers/paths.js';
 
 const CLI = path.join(REPO_ROOT, 'bin', 'agentops-meta.js');
@@ -16,11 +16,7 @@ const homes: string[] = [];
 const daemons: number[] = [];
 
 afterEach(() => {
-  for (const home of homes.splice(0)) {
-    const pid = runningPid(dataPaths({ AGENTOPS_META_HOME: home }));
-    if (pid) process.kill(pid, 'SIGKILL');
-    fs.rmSync(home, { recursive: true, force: true });
-  }
+  removeDataFolders(homes);
   for (const pid of daemons.splice(0)) if (alive(pid)) process.kill(pid, 'SIGKILL');
 });
 

@@ -10,12 +10,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { daemonOtlpSender, OTLP_CURSOR_PREFIX, OTLP_FAILURES_META } from '../src/cli/otlp-daemon.js';
 import { DEFAULT_CONFIG, configSchema } from '../src/config/schema.js';
 import type { Actor, EventRecord } from '../src/core/types.js';
-import { runningPid } from '../src/daemon/daemon.js';
 import { otlpDue, otlpLogsUrl, otlpStartCursor } from '../src/export/otlp.js';
-import { dataPaths } from '../src/shell/paths.js';
 import { openMemoryStore } from '../src/store/memory.js';
 import { openSqliteStore } from '../src/store/sqlite.js';
-import { waitFor } from './helpers/daemon.js';
+import { removeDataFolders, waitFor } from './helpers/daemon.js';
 import { decodeLogsJson, flattenLogs, receiver } from './helpers/otlp-decode.js';
 import { REPO_ROOT } from './helpers/paths.js';
 import { event } from './learn-helpers.js';
@@ -122,13 +120,7 @@ describe('the daemon sends quiet sessions over OTLP', () => {
 
 describe('the daemon process sends over OTLP when the config says so', () => {
   const homes: string[] = [];
-  afterEach(() => {
-    for (const home of homes.splice(0)) {
-      const pid = runningPid(dataPaths({ AGENTOPS_META_HOME: home }));
-      if (pid) process.kill(pid, 'SIGKILL');
-      fs.rmSync(home, { recursive: true, force: true });
-    }
-  });
+  afterEach(() => removeDataFolders(homes));
 
   it('a session captured by the hook, ingested and quiet, reaches the collector once, across a daemon restart', async () => {
     const rx = await receiver();

@@ -1,9 +1,21 @@
-// What the daemon tests share: waiting for a condition, telling whether a process still runs, and
-// spooling a session that ran a passing test (so a learning run has something to commit).
+// What the daemon tests share: waiting for a condition, telling whether a process still runs,
+// removing test data folders with their daemons, and spooling a session that ran a passing test (so
+// a learning run has something to commit).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
+import { runningPid } from '../../src/daemon/daemon.js';
+import { dataPaths } from '../../src/shell/paths.js';
+
+/** Kills the daemon of each data folder (if one runs) and removes the folder; empties the list. */
+export function removeDataFolders(homes: string[]): void {
+  for (const home of homes.splice(0)) {
+    const pid = runningPid(dataPaths({ AGENTOPS_META_HOME: home }));
+    if (pid) process.kill(pid, 'SIGKILL');
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+}
 
 export async function waitFor(check: () => boolean, ms = 20_000, what = 'a condition'): Promise<void> {
   const until = Date.now() + ms;
