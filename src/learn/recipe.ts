@@ -139,11 +139,14 @@ class RecipeSearch {
   /** per judge: the pass rate of all its known verdicts */
   private readonly p0s: number[];
   private readonly occ = new Map<string, Int32Array>();
-  /** The occurrences of a gapped seed and the contiguous runs they span (memoised: both directions ask). */
-  private readonly censuses = new Map<string, SpanCensus | null>();
   /** The forms from one core to its recipe, the recipe first (memoised: many seeds share a core). */
   private readonly grown = new Map<string, number[][]>();
-  private readonly filledIn = new Map<string, number[] | null>();
+  /**
+   * What a gapped seed fills in to, in each direction ([good, anti]): both are decided from one
+   * census, which is not kept (it holds every occurrence: kept for each seed, the censuses were
+   * tens of MB of a large learning run's live memory).
+   */
+  private readonly filledIn = new Map<string, [number[] | null, number[] | null]>();
   /** One growth or dropping step of a form (memoised: the paths from many seeds pass through the same forms). */
   private readonly stepped = new Map<string, number[] | null>();
 
@@ -298,30 +301,25 @@ class RecipeSearch {
     return null;
   }
 
-  /** The occurrences of a gapped seed and the contiguous runs they span (memoised: both directions ask). */
-  private spanCensus(seed: readonly number[], gap: number): SpanCensus | null {
-    const memo = `${gap}|${seed.join(',')}`;
-    if (this.censuses.has(memo)) return this.censuses.get(memo)!;
-    const census = spanCensus(this.log, this.index, this.opts, seed, gap);
-    this.censuses.set(memo, census);
-    return census;
-  }
-
   /**
    * A gapped seed is the contiguous run its occurrences (per test run, the latest embedding before
-   * it) most often have, when that run is nearly all of them (rule 2) or matters (rule 3).
+   * it) most often have, when that run is nearly all of them (rule 2) or matters (rule 3); in each
+   * direction, [good, anti].
    */
-  private fillIn(seed: readonly number[], gap: number, dir: 1 | -1): number[] | null {
-    const census = this.spanCensus(seed, gap);
-    if (!census) return null;
+  private fillIn(seed: readonly number[], gap: number): [number[] | null, number[] | null] {
+    const census = spanCensus(this.log, this.index, this.opts, seed, gap);
+    if (!census) return [null, null];
     const { opts, judges } = this;
     const { starts, ends, keys, best, items, n } = census;
     const { session_of } = this.log;
     const key = best[0];
     const gs = judges.map((v) => groupEntries(starts.length, (i) => session_of[starts[i]!]!, (i) => v[ends[i]!]!, (i) => keys[i] === key));
-    if (best[1] >= opts.coverage * n && !this.ownEffectOutside(gs, dir)) return items;
-    if (this.mattersZ(gs, dir) > zCritical(opts.alpha, judges.length)) return items;
-    return null;
+    const filled = (dir: 1 | -1): number[] | null => {
+      if (best[1] >= opts.coverage * n && !this.ownEffectOutside(gs, dir)) return items;
+      if (this.mattersZ(gs, dir) > zCritical(opts.alpha, judges.length)) return items;
+      return null;
+    };
+    return [filled(1), filled(-1)];
   }
 
   private grownFrom(start: number[], dir: 1 | -1): number[][] {
@@ -356,9 +354,10 @@ class RecipeSearch {
   }
 
   private fillInOnce(seed: readonly number[], gap: number, dir: 1 | -1): number[] | null {
-    const key = `${dir}|${gap}|${seed.join(',')}`;
-    if (!this.filledIn.has(key)) this.filledIn.set(key, this.fillIn(seed, gap, dir));
-    return this.filledIn.get(key)!;
+    const key = `${gap}|${seed.join(',')}`;
+    let both = this.filledIn.get(key);
+    if (!both) this.filledIn.set(key, (both = this.fillIn(seed, gap)));
+    return both[dir === 1 ? 0 : 1];
   }
 
   recipeOf(seed: readonly number[], gap: number, dir: 1 | -1): RecipeForm[] {

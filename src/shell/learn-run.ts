@@ -9,6 +9,7 @@ import { learn } from '../learn/learn.js';
 import { mineParallel } from '../learn/parallel.js';
 import { laterStates, recordFirstReports, type FirstReports, type LaterEvidence } from '../learn/prospective.js';
 import { buildTraces, subagentTraces } from '../learn/traces.js';
+import { makeVocabulary } from '../learn/vocabulary.js';
 import type { LearnOptions, LearnResult } from '../learn/types.js';
 import { buildContextBundle, type ContextBundle } from '../plan/context-bundle.js';
 import { buildHistory, type OrchestrateHistory } from '../orchestrate/history.js';
@@ -104,6 +105,13 @@ export class TraceCollector {
   private readonly traces: SessionTrace[] = [];
   private readonly injections: Injection[] = [];
   private session: EventRecord[] = [];
+  private readonly vocabulary = makeVocabulary({});
+  /**
+   * One string per activity, outcome and agent name across sessions: each row read brings its own
+   * copy, and a million events' copies were a sixth of the traces' memory. The learner's peak heap is
+   * a multiple (about three) of what stays live, and the traces are most of that.
+   */
+  private readonly names = new Map<string, string>();
 
   add(e: EventRecord): void {
     if (this.session.length && this.session[0]!.session_id !== e.session_id) this.flush();
@@ -117,8 +125,27 @@ export class TraceCollector {
   }
 
   private flush(): void {
-    if (this.session.length) for (const t of buildTraces(this.session)) this.traces.push(t);
+    if (this.session.length) {
+      for (const t of buildTraces(this.session, { vocabulary: this.vocabulary })) {
+        for (const step of t.steps) {
+          step.activity = this.shared(step.activity);
+          step.outcome = this.shared(step.outcome);
+          if (step.agent !== null) step.agent = this.shared(step.agent);
+          // Nothing that learns reads a step's call id (exports build their own traces): another
+          // fifth of the traces' memory, one unique string per call.
+          step.tool_use_id = null;
+        }
+        this.traces.push(t);
+      }
+    }
     this.session = [];
+  }
+
+  private shared<S extends string>(name: S): S {
+    const known = this.names.get(name);
+    if (known !== undefined) return known as S;
+    this.names.set(name, name);
+    return name;
   }
 }
 
