@@ -5,7 +5,9 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, it } from 'vitest';
-import { DEFAULT_CONFIG } from '../src/config/schema.js';
+import { defaultContext } from '../src/cli/cli-context.js';
+import { refreshSharedAdvice } from '../src/cli/learn-commands.js';
+import { configSchema, DEFAULT_CONFIG } from '../src/config/schema.js';
 import { normalize } from '../src/core/normalize.js';
 import type { EventRecord } from '../src/core/types.js';
 import { firstReportedKey } from '../src/org/learn-org.js';
@@ -98,6 +100,45 @@ describeWithPostgres('learning from the shared store', (server) => {
     expect(await shared.getMeta(firstReportedKey({ team: 'web' }))).not.toBeNull();
     expect(firstReportedKey({ team: 'web', project: 'shop' })).toBe('first_reported|team=web|project=shop');
     await shared.close();
+  }, 120_000);
+
+  it('store.advice "shared": this machine\'s planner advice comes from the shared store (learn --store, the nightly step), and local learning leaves it alone', async () => {
+    const url = await server().freshDatabase();
+    const shared = await openPostgresStore({ url, origin: { machine_id: 'ann', team: 'web' } });
+    await shared.insert(machineSessions('ann', 50, '/home/ann/code/shop', 5), []);
+    await shared.close();
+    // This machine's own history: a few sessions, too few to learn anything from.
+    const home = tmp();
+    const local = openSqliteStore({ file: path.join(home, 'agentops.db') });
+    local.insert(machineSessions('me', 3, '/home/me/x', 6), []);
+    local.close();
+    const ctxFile = path.join(home, 'context', 'session-start', 'global.ctx');
+    const adviceText = () => JSON.parse(fs.readFileSync(ctxFile, 'utf8')) as string;
+
+    fs.writeFileSync(path.join(home, 'config.json'), JSON.stringify({ store: { remote: url, team: 'web', advice: 'shared' } }));
+    const first = cli(home, ['learn']);
+    expect(first.status, first.stderr).toBe(0);
+    expect(fs.existsSync(ctxFile)).toBe(false); // the local run does not write the advice
+    const r = cli(home, ['learn', '--store', url]);
+    expect(r.status, r.stderr).toBe(0);
+    const fromShared = adviceText();
+    expect(fromShared).toMatch(/Read/); // the shared store's green recipe (Read, Edit, then the tests)
+    expect(cli(home, ['learn']).status).toBe(0);
+    expect(adviceText()).toBe(fromShared);
+
+    // The daemon's nightly step does the same, scoped to store.team; a store it cannot read leaves the advice.
+    fs.rmSync(path.join(home, 'context'), { recursive: true });
+    const ctx = defaultContext({ ...process.env, AGENTOPS_META_HOME: home });
+    expect(await refreshSharedAdvice(ctx)).toMatch(/^advice: learned from 50 sessions in the shared store postgres:\/\/127\.0\.0\.1:\d+\//);
+    expect(adviceText()).toBe(fromShared);
+    fs.writeFileSync(path.join(home, 'config.json'), JSON.stringify({ store: { remote: `postgres://postgres@127.0.0.1:${server().port + 1}/nope`, advice: 'shared' } }));
+    expect(await refreshSharedAdvice(ctx)).toMatch(/could not be read .*; the planner keeps the advice it has$/);
+    expect(adviceText()).toBe(fromShared);
+
+    // Local advice (the default) is never the shared store's to write; "shared" needs a store.
+    fs.writeFileSync(path.join(home, 'config.json'), JSON.stringify({ store: { remote: url } }));
+    expect(await refreshSharedAdvice(ctx)).toBe('');
+    expect(configSchema.safeParse({ store: { advice: 'shared' } }).success).toBe(false);
   }, 120_000);
 
   it('--commit --repo DIR commits the library learned from the shared store; bad arguments are usage errors', async () => {

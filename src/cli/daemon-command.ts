@@ -13,7 +13,7 @@ import { packageRoot } from '../shell/package-root.js';
 import { effectiveConfig } from './config-command.js';
 import { defaultContext, type CliContext } from './cli-context.js';
 import { CliError, UsageError } from './errors.js';
-import { commitNow, describeCommit, learnNow } from './learn-commands.js';
+import { commitNow, describeCommit, learnNow, refreshSharedAdvice } from './learn-commands.js';
 import { daemonOtlpSender } from './otlp-daemon.js';
 import { daemonShipper } from './ship-command.js';
 
@@ -74,6 +74,8 @@ export function registerDaemonCommand(program: Command, ctx: CliContext): void {
               const pruned = enforceRetention(store, config.retention, Date.now());
               if (pruned.sessions) log(`retention: deleted ${pruned.sessions} old sessions (${pruned.events} events)`);
               const run = learnNow(served);
+              const advice = await refreshSharedAdvice(served);
+              if (advice) log(advice);
               if (!config.nightly.commit) return `nightly learn for ${date} (commit off in config)`;
               return `nightly ${date}: ${describeCommit(await commitNow(served, run, new Date()))}`;
             },

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { format } from 'date-fns';
+import type { Config } from '../config/schema.js';
 import type { SessionTrace } from '../core/types.js';
 import type { AdviceEffect } from '../learn/advice-effect.js';
 import type { AdviceDay } from '../report/advice-panel.js';
@@ -47,17 +48,25 @@ export interface LearnNow {
   later: Map<string, LaterEvidence>;
 }
 
+/** store.advice "shared": this machine's planner context is learned from the shared store, not by the local runs. */
+export function adviceFromShared(config: Config): boolean {
+  return config.store.advice === 'shared' && config.store.remote !== null;
+}
+
+function writePlannerContext(ctx: CliContext, config: Config, bundle: ContextBundle): void {
+  writeContext({
+    dir: ctx.paths.context,
+    bundle,
+    autostart: config.daemon.autostart ? { node: process.execPath, cli: path.join(packageRoot(), 'bin', 'agentops-meta.js') } : null,
+  });
+}
+
 export function learnNow(ctx: CliContext, now = Date.now()): LearnNow {
   const { config } = effectiveConfig(ctx, null);
   return ctx.withStore((store) => {
     const ingest = withHealth(ctx.paths.context, () => ingestSpool({ paths: ctx.paths, store, maxFieldChars: config.privacy.max_field_chars }));
     const run = runLearning(store, config, now);
-    const root = packageRoot();
-    writeContext({
-      dir: ctx.paths.context,
-      bundle: run.bundle,
-      autostart: config.daemon.autostart ? { node: process.execPath, cli: path.join(root, 'bin', 'agentops-meta.js') } : null,
-    });
+    if (!adviceFromShared(config)) writePlannerContext(ctx, config, run.bundle);
     writeCaptureRules(ctx.paths.context, config.privacy.exclude_entrypoints);
     const { evidence: _evidence, ...summary } = run.result;
     fs.writeFileSync(learnedFile(ctx), JSON.stringify({ learned_at: new Date(now).toISOString(), ...summary }), { mode: 0o600 });
@@ -67,20 +76,39 @@ export function learnNow(ctx: CliContext, now = Date.now()): LearnNow {
 }
 
 /**
- * Learns from the shared store (src/org/learn-org.ts). This machine's planner context and
- * learned.json are left alone: they are the local daemon's; the team gets the result through the
- * committed library (--commit).
+ * Learns from the shared store (src/org/learn-org.ts); the team gets the result through the
+ * committed library (--commit). This machine's planner context is written from it only when
+ * `plannerContext` (store.advice "shared", and this is store.remote): otherwise it is the local
+ * runs'. learned.json stays the local runs'.
  */
-async function learnShared(ctx: CliContext, url: string, scope: OrgScope, now = Date.now()): Promise<LearnNow> {
+async function learnShared(ctx: CliContext, url: string, scope: OrgScope, now = Date.now(), plannerContext = false): Promise<LearnNow> {
   const { config } = effectiveConfig(ctx, null);
   const store = await openPostgresStore({ url, maxConnections: 2 }).catch((e: unknown) => {
     throw new CliError(`cannot open the shared store at ${remoteKey(url)}: ${(e as Error).message}`, 1);
   });
   try {
     const run = await learnFromSharedStore(store, config, scope, now);
+    if (plannerContext) writePlannerContext(ctx, config, run.bundle);
     return { result: run.result, ingested: 0, sessions: run.traces.length, traces: run.traces, advice: run.advice, advice_days: run.advice_days, as_of: run.as_of, later: run.later };
   } finally {
     await store.close();
+  }
+}
+
+/**
+ * The daemon's nightly step with store.advice "shared": this machine's planner context from the
+ * shared store (store.team's sessions when set). Never throws: a store that cannot be read leaves
+ * the advice the planner has. Returns the line for the daemon's log.
+ */
+export async function refreshSharedAdvice(ctx: CliContext, now = Date.now()): Promise<string> {
+  const { config } = effectiveConfig(ctx, null);
+  if (!adviceFromShared(config)) return '';
+  const url = config.store.remote!;
+  try {
+    const run = await learnShared(ctx, url, { team: config.store.team ?? undefined }, now, true);
+    return `advice: learned from ${run.sessions} sessions in the shared store ${remoteKey(url)}`;
+  } catch (e) {
+    return `advice: the shared store ${remoteKey(url)} could not be read (${(e as Error).message}); the planner keeps the advice it has`;
   }
 }
 
@@ -136,7 +164,10 @@ export function registerLearnCommands(program: Command, ctx: CliContext): void {
       if ((opts.project !== undefined || opts.team !== undefined) && !opts.store) throw new UsageError('--project and --team go with --store');
       if (opts.store && !POSTGRES_URL.test(opts.store)) throw new UsageError(`--store must be a postgres:// URL, got "${remoteKey(opts.store)}"`);
       const scope: OrgScope = { project: opts.project, team: opts.team };
-      const run = opts.store ? await learnShared(ctx, opts.store, scope) : learnNow(ctx);
+      const { config } = effectiveConfig(ctx, null);
+      // store.advice "shared": learning from this machine's store.remote is also where its advice comes from
+      const plannerContext = opts.store !== undefined && adviceFromShared(config) && remoteKey(opts.store) === remoteKey(config.store.remote!);
+      const run = opts.store ? await learnShared(ctx, opts.store, scope, Date.now(), plannerContext) : learnNow(ctx);
       const { result, ingested, sessions } = run;
       // From the shared store, the evidence is the org's (every shipping machine's), named so it replaces the machines' files.
       const commit = opts.commit ? await commitNow(ctx, run, new Date(), opts.repo, opts.store ? orgEvidenceId(scope) : undefined) : null;

@@ -110,7 +110,15 @@ export const configSchema = z.strictObject({
       team: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, . _ - (at most 64)').nullable().default(null),
       /** projects (a folder, or its last segment) whose events never leave this machine */
       exclude_projects: z.array(z.string().min(1)).default([]),
+      /**
+       * where this machine's planner advice is learned: 'local' (its own sessions) or 'shared' (the
+       * shared store's: every shipping machine's sessions, store.team's when set). With 'shared', the
+       * daemon's nightly run and `learn --store <store.remote>` write the planner context from the
+       * shared store, and the local learning runs between them leave it alone. Needs store.remote.
+       */
+      advice: z.enum(['local', 'shared']).default('local'),
     })
+    .refine((s) => s.advice === 'local' || s.remote !== null, { message: 'store.advice "shared" needs store.remote', path: ['advice'] })
     .prefault({}),
   export: z
     .strictObject({
