@@ -84,17 +84,24 @@ describe('advice effect', () => {
     arm('g', 60, 0.85, { holdout: false, ids: [GOOD], withheld: [TRAP] });
     arm('t', 60, 0.25, { holdout: false, ids: [TRAP], withheld: [GOOD] });
     arm('h', 60, 0.2, { holdout: true, ids: [] });
+    // Sessions told the trap only by the prompt hook, chosen by their prompts (here: all pass). They
+    // count for the together comparison, never for the own one: the SessionStart coin did not choose them.
+    for (let i = 0; i < 200; i++) {
+      traces.push(session(`p${i}`, ['Read'], true));
+      injections.push({ session_id: `p${i}`, ts_ms: 50, hook: 'UserPromptSubmit', holdout: false, ids: [TRAP] });
+    }
     const byId = new Map(adviceEffects(traces, injections).map((e) => [e.id, e]));
     const trap = byId.get(TRAP)!;
     const good = byId.get(GOOD)!;
-    // told = both + alone; withheld sessions are never on the told side
-    expect(trap).toMatchObject({ known: 360, withheld_known: 60, withheld_passed: 51, judged_by: 'own', state: 'stopped', demoted: true });
+    // told = both + alone (+ by prompt); withheld sessions are never on the told side
+    expect(trap).toMatchObject({ known: 560, start_known: 360, start_passed: 180, withheld_known: 60, withheld_passed: 51, judged_by: 'own', state: 'stopped', demoted: true });
+    expect(trap.own_effect!).toBeCloseTo(180 / 360 - 51 / 60, 10);
     expect(trap.effect_lower!).toBeGreaterThan(0); // together it "helps"...
     expect(trap.own_upper!).toBeLessThan(0.05); // ...on its own it does not
     expect(good).toMatchObject({ known: 360, withheld_known: 60, judged_by: 'own', state: 'active' });
     expect(good.own_lower!).toBeGreaterThan(0);
     // Without the withheld sessions the same data only has the together comparison: nothing stops.
-    const together = adviceEffects(traces.filter((t) => !/^[gt]/.test(t.session_id)), injections.filter((i) => !/^[gt]/.test(i.session_id)));
+    const together = adviceEffects(traces.filter((t) => !/^[gtp]/.test(t.session_id)), injections.filter((i) => !/^[gtp]/.test(i.session_id)));
     expect(together.map((e) => [e.judged_by, e.state])).toEqual([
       ['together', 'active'],
       ['together', 'active'],

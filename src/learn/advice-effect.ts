@@ -38,9 +38,11 @@
 // - together: the sessions an item was told in against the holdout sessions, told nothing. It says
 //   whether the advice as shown helped, but every item shown in the same sessions shares it: a trap
 //   shown next to a good recipe gets the good recipe's uplift.
-// - own: the sessions an item was told in against the sessions the SessionStart hook showed the same
+// - own: the sessions the SessionStart hook told an item in against the sessions it showed the same
 //   advice with exactly this item left out (`withheld`, chosen at random per session). Everything
-//   else told is the same on both sides, so the difference is the item's own effect.
+//   else told is the same on both sides, so the difference is the item's own effect. Only the
+//   SessionStart hook's sessions are on the told side: its coin chose between them and the withheld
+//   ones; a session told the item only by the prompt hook was chosen by its prompt, not by the coin.
 // An item is judged by its own comparison once `min_known` sessions with a known outcome had it
 // withheld; before that (or when withholding is off) by the together comparison. Switching tests
 // could in principle double the false-stop rate, but the together phase is short and its interval
@@ -87,6 +89,9 @@ export interface AdviceEffect {
   /** the anytime-valid 95% confidence sequence of (told − holdout), as of the newest session */
   effect_lower: number | null;
   effect_upper: number | null;
+  /** own: sessions the SessionStart hook told it in (the coin's other side) */
+  start_known: number;
+  start_passed: number;
   /** own: sessions shown the rest of the advice without this item */
   withheld_known: number;
   withheld_passed: number;
@@ -255,6 +260,8 @@ export function adviceEffects(traces: readonly SessionTrace[], injections: reado
   // First injection of each id in each session; a session that had the id withheld stays on the
   // withheld side whatever another hook told it (intention to treat: the coin decides the side).
   const told = new Map<string, Map<string, number>>();
+  // Sessions each id was told in by the SessionStart hook: the told side of the own comparison.
+  const toldAtStart = new Map<string, Set<string>>();
   for (const inj of injections) {
     if (inj.holdout) continue;
     for (const id of inj.ids) {
@@ -262,6 +269,7 @@ export function adviceEffects(traces: readonly SessionTrace[], injections: reado
       const sessions = told.get(id) ?? new Map<string, number>();
       if (!sessions.has(inj.session_id) || sessions.get(inj.session_id)! > inj.ts_ms) sessions.set(inj.session_id, inj.ts_ms);
       told.set(id, sessions);
+      if (inj.hook === 'SessionStart') toldAtStart.set(id, (toldAtStart.get(id) ?? new Set<string>()).add(inj.session_id));
     }
   }
   const ownOptions = { ...o, holdout_share: o.withheld_share };
@@ -285,11 +293,12 @@ export function adviceEffects(traces: readonly SessionTrace[], injections: reado
       if (did && v) followedPassed++;
     }
     const withheld = armOf(withheldFrom.get(id) ?? [], bySession);
+    const atStart = armOf(toldAtStart.get(id) ?? [], bySession);
     const together = differenceSequence(passed, known, holdout.passed, holdout.known, o);
-    const own = differenceSequence(passed, known, withheld.passed, withheld.known, ownOptions);
+    const own = differenceSequence(atStart.passed, atStart.known, withheld.passed, withheld.known, ownOptions);
     const judgedBy = withheld.known >= o.min_known ? 'own' : 'together';
-    const [ci, other] = judgedBy === 'own' ? [own, withheld] : [together, holdout];
-    const stopsNow = known >= o.min_known && other.known >= o.min_known && ci !== null && ci.upper < o.min_effect;
+    const [ci, first, other] = judgedBy === 'own' ? [own, atStart, withheld] : [together, { known }, holdout];
+    const stopsNow = first.known >= o.min_known && other.known >= o.min_known && ci !== null && ci.upper < o.min_effect;
     const before = o.stopped_before.get(id);
     const stoppedAt = before ?? (stopsNow ? o.now : null);
     const stopped = before !== undefined || stopsNow;
@@ -309,9 +318,11 @@ export function adviceEffects(traces: readonly SessionTrace[], injections: reado
       effect: rate !== null && hRate !== null ? rate - hRate : null,
       effect_lower: together ? together.lower : null,
       effect_upper: together ? together.upper : null,
+      start_known: atStart.known,
+      start_passed: atStart.passed,
       withheld_known: withheld.known,
       withheld_passed: withheld.passed,
-      own_effect: rate !== null && withheld.known ? rate - withheld.passed / withheld.known : null,
+      own_effect: atStart.known && withheld.known ? atStart.passed / atStart.known - withheld.passed / withheld.known : null,
       own_lower: own ? own.lower : null,
       own_upper: own ? own.upper : null,
       judged_by: judgedBy,

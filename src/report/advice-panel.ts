@@ -133,11 +133,15 @@ function adviceName(e: AdviceEffect): string {
   return `${kind === 'avoid' ? '<span class="small">avoid</span> ' : kind === 'parallel' ? '<span class="small">parallel</span> ' : ''}${steps.map((s) => `<span class="chip">${esc(s)}</span>`).join(`<span class="sep">${kind === 'parallel' ? '+' : '→'}</span>`)}`;
 }
 
-/** The comparison that judges a piece of advice (advice-effect.ts): its own, or together with the rest. */
-export function judgedComparison(e: AdviceEffect): { against: string; sessions: number; effect: number | null; lower: number | null; upper: number | null } {
+/**
+ * The comparison that judges a piece of advice (advice-effect.ts): its own (the sessions the
+ * SessionStart hook told it in, against those it withheld it from), or together with the rest (every
+ * session told it, against the holdout).
+ */
+export function judgedComparison(e: AdviceEffect): { told: number; against: string; sessions: number; effect: number | null; lower: number | null; upper: number | null } {
   return e.judged_by === 'own'
-    ? { against: 'withheld', sessions: e.withheld_known, effect: e.own_effect, lower: e.own_lower, upper: e.own_upper }
-    : { against: 'holdout', sessions: e.holdout_known, effect: e.effect, lower: e.effect_lower, upper: e.effect_upper };
+    ? { told: e.start_known, against: 'withheld', sessions: e.withheld_known, effect: e.own_effect, lower: e.own_lower, upper: e.own_upper }
+    : { told: e.known, against: 'holdout', sessions: e.holdout_known, effect: e.effect, lower: e.effect_lower, upper: e.effect_upper };
 }
 
 /** The interval as a small bar on a −100..+100 points scale with zero marked. */
@@ -175,7 +179,7 @@ export function advicePanelHtml(p: AdvicePanel, shortDay: (day: string) => strin
   const rows = p.advice.map((e) => {
     const c = judgedComparison(e);
     return (
-      `<tr data-state="${e.state}" data-judged="${e.judged_by}"><td>${adviceName(e)}</td><td class="num">${e.known}</td><td class="num">${c.against} ${c.sessions}</td><td class="num">${points(c.effect)}</td>` +
+      `<tr data-state="${e.state}" data-judged="${e.judged_by}"><td>${adviceName(e)}</td><td class="num">${c.told}</td><td class="num">${c.against} ${c.sessions}</td><td class="num">${points(c.effect)}</td>` +
       `<td>${intervalBar(e)} <span class="small">${points(c.lower)} .. ${points(c.upper)}</span></td><td>${e.state === 'stopped' ? '<b>stopped</b>' : 'active'}</td></tr>`
     );
   });
