@@ -52,6 +52,13 @@ function machineSessions(machine: string, sessions: number, project: string, see
   return out;
 }
 
+/** Ships `events` into the shared store at `url`, as the machine `origin` names. */
+async function shareEvents(url: string, origin: { machine_id: string; team: string }, events: EventRecord[]): Promise<void> {
+  const shared = await openPostgresStore({ url, origin });
+  await shared.insert(events, []);
+  await shared.close();
+}
+
 const withoutEvidence = ({ evidence: _e, ...rest }: Record<string, unknown>) => rest;
 
 describeWithPostgres('learning from the shared store', (server) => {
@@ -64,11 +71,8 @@ describeWithPostgres('learning from the shared store', (server) => {
       [ann, { machine_id: 'ann', team: 'web' }],
       [bob, { machine_id: 'bob', team: 'web' }],
       [cy, { machine_id: 'cy', team: 'data' }],
-    ] as const) {
-      const shared = await openPostgresStore({ url, origin });
-      await shared.insert(events, []);
-      await shared.close();
-    }
+    ] as const)
+      await shareEvents(url, origin, events);
     // The same events in one local store, learned by the local learning run.
     const local = openSqliteStore({ file: path.join(tmp(), 'all.db') });
     local.insert([...ann, ...bob, ...cy], []);
@@ -104,9 +108,7 @@ describeWithPostgres('learning from the shared store', (server) => {
 
   it('store.advice "shared": this machine\'s planner advice comes from the shared store (learn --store, the nightly step), and local learning leaves it alone', async () => {
     const url = await server().freshDatabase();
-    const shared = await openPostgresStore({ url, origin: { machine_id: 'ann', team: 'web' } });
-    await shared.insert(machineSessions('ann', 50, '/home/ann/code/shop', 5), []);
-    await shared.close();
+    await shareEvents(url, { machine_id: 'ann', team: 'web' }, machineSessions('ann', 50, '/home/ann/code/shop', 5));
     // This machine's own history: a few sessions, too few to learn anything from.
     const home = tmp();
     const local = openSqliteStore({ file: path.join(home, 'agentops.db') });
@@ -143,9 +145,7 @@ describeWithPostgres('learning from the shared store', (server) => {
 
   it('--commit --repo DIR commits the library learned from the shared store; bad arguments are usage errors', async () => {
     const url = await server().freshDatabase();
-    const shared = await openPostgresStore({ url, origin: { machine_id: 'ann', team: 'web' } });
-    await shared.insert(machineSessions('ann', 50, '/home/ann/code/shop', 4), []);
-    await shared.close();
+    await shareEvents(url, { machine_id: 'ann', team: 'web' }, machineSessions('ann', 50, '/home/ann/code/shop', 4));
     const home = tmp();
     const repo = path.join(tmp(), 'library');
     fs.mkdirSync(repo);

@@ -28,6 +28,17 @@ function localWith(n: number, over: (i: number) => Partial<EventRecord> = () => 
 
 const noSleep = async () => undefined;
 
+/** A remote whose first `failures` inserts fail with `message`, then store as `remote` does. */
+function failingFirst(remote: ReturnType<typeof asAsync>, failures: number, message: string): ReturnType<typeof asAsync> {
+  return { ...remote, insert: async (...args: Parameters<typeof remote.insert>) => (failures-- > 0 ? Promise.reject(new Error(message)) : remote.insert(...args)) };
+}
+
+/** A sleep that only notes how long it was asked to wait. */
+function notedSleep(): { waits: number[]; sleep: (ms: number) => Promise<void> } {
+  const waits: number[] = [];
+  return { waits, sleep: async (ms: number) => void waits.push(ms) };
+}
+
 async function waitFor(check: () => Promise<boolean>, ms: number, what: string): Promise<void> {
   const until = Date.now() + ms;
   while (Date.now() < until) {
@@ -64,10 +75,8 @@ describe('shipping rules', () => {
   it('retries a failing batch with growing waits, then stops without passing it; the next run ships it', async () => {
     const local = localWith(12);
     const remote = asAsync(openMemoryStore());
-    let failures = 4;
-    const flaky = { ...remote, insert: async (...args: Parameters<typeof remote.insert>) => (failures-- > 0 ? Promise.reject(new Error('connection reset')) : remote.insert(...args)) };
-    const waits: number[] = [];
-    const sleep = async (ms: number) => void waits.push(ms);
+    const flaky = failingFirst(remote, 4, 'connection reset');
+    const { waits, sleep } = notedSleep();
     const first = await shipEvents({ local, openRemote: async () => flaky, remoteKey: 'k', batchSize: 5, maxAttempts: 3, backoffMs: 100, sleep });
     expect(first).toEqual({ shipped: 0, already: 0, failed: 5, excluded: 0, error: 'connection reset' });
     expect(waits).toEqual([100, 200]);
@@ -80,10 +89,8 @@ describe('shipping rules', () => {
   it('rides out failures for a bounded time with capped waits, then stops; the deadline cuts the last wait', async () => {
     const local = localWith(8);
     const remote = asAsync(openMemoryStore());
-    let failures = 7;
-    const flaky = { ...remote, insert: async (...args: Parameters<typeof remote.insert>) => (failures-- > 0 ? Promise.reject(new Error('the database system is starting up')) : remote.insert(...args)) };
-    const waits: number[] = [];
-    const sleep = async (ms: number) => void waits.push(ms);
+    const flaky = failingFirst(remote, 7, 'the database system is starting up');
+    const { waits, sleep } = notedSleep();
     // Seven failures (a restart): the default budget rides them out in one run.
     expect(await shipEvents({ local, openRemote: async () => flaky, remoteKey: 'k', sleep })).toEqual({ shipped: 8, already: 0, failed: 0, excluded: 0, error: null });
     expect(waits).toEqual([250, 500, 1000, 2000, 2000, 2000, 2000]);

@@ -81,8 +81,7 @@ export function learnNow(ctx: CliContext, now = Date.now()): LearnNow {
  * `plannerContext` (store.advice "shared", and this is store.remote): otherwise it is the local
  * runs'. learned.json stays the local runs'.
  */
-async function learnShared(ctx: CliContext, url: string, scope: OrgScope, now = Date.now(), plannerContext = false): Promise<LearnNow> {
-  const { config } = effectiveConfig(ctx, null);
+async function learnShared(ctx: CliContext, config: Config, url: string, scope: OrgScope, now: number, plannerContext: boolean): Promise<LearnNow> {
   const store = await openPostgresStore({ url, maxConnections: 2 }).catch((e: unknown) => {
     throw new CliError(`cannot open the shared store at ${remoteKey(url)}: ${(e as Error).message}`, 1);
   });
@@ -105,7 +104,7 @@ export async function refreshSharedAdvice(ctx: CliContext, now = Date.now()): Pr
   if (!adviceFromShared(config)) return '';
   const url = config.store.remote!;
   try {
-    const run = await learnShared(ctx, url, { team: config.store.team ?? undefined }, now, true);
+    const run = await learnShared(ctx, config, url, { team: config.store.team ?? undefined }, now, true);
     return `advice: learned from ${run.sessions} sessions in the shared store ${remoteKey(url)}`;
   } catch (e) {
     return `advice: the shared store ${remoteKey(url)} could not be read (${(e as Error).message}); the planner keeps the advice it has`;
@@ -167,7 +166,7 @@ export function registerLearnCommands(program: Command, ctx: CliContext): void {
       const { config } = effectiveConfig(ctx, null);
       // store.advice "shared": learning from this machine's store.remote is also where its advice comes from
       const plannerContext = opts.store !== undefined && adviceFromShared(config) && remoteKey(opts.store) === remoteKey(config.store.remote!);
-      const run = opts.store ? await learnShared(ctx, opts.store, scope, Date.now(), plannerContext) : learnNow(ctx);
+      const run = opts.store ? await learnShared(ctx, config, opts.store, scope, Date.now(), plannerContext) : learnNow(ctx);
       const { result, ingested, sessions } = run;
       // From the shared store, the evidence is the org's (every shipping machine's), named so it replaces the machines' files.
       const commit = opts.commit ? await commitNow(ctx, run, new Date(), opts.repo, opts.store ? orgEvidenceId(scope) : undefined) : null;
