@@ -21,6 +21,7 @@
 // Abstract by default and only: activity names, times, durations, outcomes, test verdicts and counts,
 // and the project's folder name (never its path, prompts, commands or file paths). Everything comes
 // from the store, which holds redacted data only.
+import { cmpStr } from '../core/cmp-str.js';
 import type { SessionTrace, Step } from '../core/types.js';
 import { durationMs, isoTime, resourceOf, sessionTestsPassed, testPassedOf } from './common.js';
 import { spawnedAgentType, toolOf } from './ocel.js';
@@ -178,7 +179,7 @@ const afterCursor = (s: { last_ms: number; session_id: string }, c: OtlpCursor) 
 export function otlpDue<S extends { last_ms: number; session_id: string }>(sessions: readonly S[], cursor: OtlpCursor, quietBefore: number): S[] {
   return sessions
     .filter((s) => s.last_ms <= quietBefore && afterCursor(s, cursor))
-    .sort((a, b) => a.last_ms - b.last_ms || (a.session_id < b.session_id ? -1 : a.session_id > b.session_id ? 1 : 0));
+    .sort((a, b) => a.last_ms - b.last_ms || cmpStr(a.session_id, b.session_id));
 }
 
 /**
